@@ -1,0 +1,167 @@
+"""What every command shares: the `monitor` group, `--db`/`--json` options, errors, output.
+
+A `UserError` raised anywhere below a command becomes one line on stderr and a non-zero exit
+(2 for invalid input, where nothing was written); `--debug` shows the traceback instead. With
+`--json`, stdout carries JSON and nothing else; messages and warnings go to stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+from monitor import config as config_module
+from monitor import logs
+from monitor.errors import UserError
+from monitor.store import Store, open_store
+
+log = logging.getLogger("monitor.cli")
+F = TypeVar("F", bound=Callable[..., Any])
+
+SEVERITY_STYLES = {
+    "info": "dim",
+    "low": "cyan",
+    "medium": "yellow",
+    "high": "bold red",
+    "critical": "bold white on red",
+}
+
+
+@dataclass
+class App:
+    """Per-invocation state: settings overrides from flags, and the lazily opened store."""
+
+    overrides: dict[str, Any] = field(default_factory=dict)
+    debug: bool = False
+    json: bool = False
+    _store: Store | None = None
+    out: Console = field(default_factory=lambda: Console(soft_wrap=True))
+    err: Console = field(default_factory=lambda: Console(stderr=True, soft_wrap=True))
+
+    @property
+    def config(self) -> config_module.Config:
+        return config_module.load(overrides=self.overrides)
+
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = open_store(self.config, prompt=passphrase_prompt())
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def emit(self, data: Any, render: Callable[[], None] | None = None) -> None:
+        """Print `data` as JSON under --json, otherwise call `render` (or print it plainly)."""
+        if self.json:
+            click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        elif render is not None:
+            render()
+        else:
+            self.out.print(data)
+
+    def note(self, message: str) -> None:
+        """A human message: stderr, so it never pollutes --json output."""
+        self.err.print(message, highlight=False)
+
+
+def passphrase_prompt() -> Callable[[bool], str] | None:
+    if not sys.stdin.isatty():
+        return None
+
+    def ask(confirm: bool) -> str:
+        return str(
+            click.prompt("Passphrase", hide_input=True, confirmation_prompt=confirm, err=True)
+        )
+
+    return ask
+
+
+class CommandError(click.ClickException):
+    """A UserError on its way out of click, keeping its exit status."""
+
+    def __init__(self, error: UserError) -> None:
+        super().__init__(error.message)
+        self.exit_code = error.exit_code  # type: ignore[misc]
+
+
+class MonitorGroup(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UserError as error:
+            app = ctx.find_object(App)
+            if app is not None and app.debug:
+                raise
+            if error.cause:
+                log.debug("%s: %s", error.code, error.cause)
+            raise CommandError(error) from error
+        finally:
+            app = ctx.find_object(App)
+            if app is not None and ctx.parent is None:
+                app.close()
+
+
+def get_app() -> App:
+    return click.get_current_context().ensure_object(App)
+
+
+def _store_db(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value:
+        ctx.ensure_object(App).overrides["db"] = value
+
+
+def _store_json(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.ensure_object(App).json = True
+
+
+db_option = click.option(
+    "--db",
+    metavar="URL",
+    expose_value=False,
+    callback=_store_db,
+    help="Database URL or SQLite file (env MONITOR_DB).",
+)
+json_option = click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    expose_value=False,
+    callback=_store_json,
+    help="Print machine-readable JSON on stdout and nothing else there.",
+)
+
+
+def command_options(func: F) -> F:
+    """Options every subcommand accepts, wherever they are written on the command line."""
+    return db_option(func)
+
+
+@click.group(cls=MonitorGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@db_option
+@click.option("--debug", is_flag=True, help="Show tracebacks and debug logs.")
+@click.version_option(package_name="activist-monitor", prog_name="monitor")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Watch for attacks on registered activists, log incidents, alert, and keep evidence.
+
+    Example:
+
+        monitor init && monitor activist add "Jane Doe" --handle instagram:jane.doe
+    """
+    app = ctx.ensure_object(App)
+    app.debug = debug
+    settings = app.config
+    logs.configure(
+        "DEBUG" if debug else settings.log_level,
+        secrets=(settings.key, settings.passphrase, settings.proxy),
+    )

@@ -1,0 +1,127 @@
+"""Shared fixtures: an isolated environment per test, databases on SQLite and PostgreSQL, the CLI.
+
+Every test gets its own config directory (so its own data key) and its own database. Tests that
+take the `db_url` fixture run twice: on a SQLite file, and on a fresh PostgreSQL database
+created from `MONITOR_TEST_PG` and dropped afterwards (skipped, saying so, when that variable is
+unset; `.ci/run` sets it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from click.testing import CliRunner, Result
+from psycopg import sql
+from sqlalchemy.engine import make_url
+
+from monitor import config as config_module
+from monitor.cli import cli
+from monitor.store import Store, initialise
+
+PG_ENV = "MONITOR_TEST_PG"
+MONITOR_VARIABLES = [name for name in os.environ if name.startswith("MONITOR_") and name != PG_ENV]
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No test sees the developer's settings, key or database."""
+    for name in MONITOR_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    home = tmp_path / "home"
+    monkeypatch.setenv("MONITOR_CONFIG_DIR", str(home / "config"))
+    monkeypatch.setenv("MONITOR_DATA_DIR", str(home / "data"))
+    monkeypatch.setenv("MONITOR_ALLOW_PRIVATE_ADDRESSES", "1")
+    return home
+
+
+def _pg_admin_url() -> str | None:
+    return os.environ.get(PG_ENV) or None
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test, dropped afterwards."""
+    admin = _pg_admin_url()
+    if admin is None:
+        pytest.skip(f"{PG_ENV} is not set: PostgreSQL tests skipped")
+    name = f"monitor_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    url = make_url(admin).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Runs the test on a SQLite file and on PostgreSQL."""
+    if request.param == "sqlite":
+        return str(tmp_path / "db" / "monitor.db")
+    return str(request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture
+def sqlite_path(tmp_path: Path) -> Path:
+    return tmp_path / "db" / "monitor.db"
+
+
+@dataclass
+class Cli:
+    """Runs `monitor` in-process against one database, the way a person would type it."""
+
+    db: str
+
+    def __call__(self, *args: str, input: str | None = None) -> Result:
+        return CliRunner().invoke(cli, ["--db", self.db, *args], input=input)
+
+    def ok(self, *args: str, input: str | None = None) -> Result:
+        result = self(*args, input=input)
+        assert result.exit_code == 0, f"monitor {' '.join(args)}: {result.output}"
+        return result
+
+    def json(self, *args: str) -> Any:
+        return json.loads(self.ok(*args, "--json").stdout)
+
+
+@pytest.fixture
+def monitor_cli(db_url: str) -> Cli:
+    """The CLI on an initialised database (SQLite and PostgreSQL)."""
+    runner = Cli(db_url)
+    runner.ok("init")
+    return runner
+
+
+@pytest.fixture
+def sqlite_cli(sqlite_path: Path) -> Cli:
+    """The CLI on an initialised SQLite database only."""
+    runner = Cli(str(sqlite_path))
+    runner.ok("init")
+    return runner
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[Store]:
+    """An initialised store (SQLite and PostgreSQL) for library-level tests."""
+    opened, _ = initialise(config_module.load(overrides={"db": db_url}))
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def sqlite_store(sqlite_path: Path) -> Iterator[Store]:
+    opened, _ = initialise(config_module.load(overrides={"db": str(sqlite_path)}))
+    yield opened
+    opened.close()
