@@ -13,20 +13,28 @@ import sys
 from collections.abc import Iterable
 from typing import TextIO
 
-_PATTERNS = (
-    (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "<email>"),
-    (re.compile(r"(?<![\w.])\+?\d[\d\s().-]{7,}\d(?![\w.])"), "<number>"),
-    (re.compile(r"\b([a-z][a-z0-9+.-]*://[^/\s?#]+)[^\s'\"]*", re.IGNORECASE), r"\1/<path>"),
-)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_URL = re.compile(r"\b([a-z][a-z0-9+.-]*://[^/\s?#]+)[^\s'\"]*", re.IGNORECASE)
+_NUMBER = re.compile(r"(?<![\w.:])\+?\d[\d\s().-]{7,}\d(?![\w.:])")
+_IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
+PHONE_DIGITS = 9
+
+
+def _mask_number(match: re.Match[str]) -> str:
+    """Long digit runs (phone numbers, ids of people) are masked; IP addresses are not."""
+    text = match.group(0)
+    if _IPV4.fullmatch(text) or sum(c.isdigit() for c in text) < PHONE_DIGITS:
+        return text
+    return "<number>"
 
 
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
     for secret in secrets:
         if secret:
             text = text.replace(secret, "<secret>")
-    for pattern, replacement in _PATTERNS:
-        text = pattern.sub(replacement, text)
-    return text
+    text = _EMAIL.sub("<email>", text)
+    text = _URL.sub(r"\1/<path>", text)
+    return _NUMBER.sub(_mask_number, text)
 
 
 class RedactingFilter(logging.Filter):
