@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from monitor import identifiers
 from monitor.errors import InvalidInput
+from monitor.matching import Registration
 from monitor.models import LANGUAGES
 
 
@@ -77,3 +78,20 @@ def validate_lang(lang: str) -> str:
             f"Language {lang!r} is not supported; use one of {', '.join(LANGUAGES)}."
         )
     return code
+
+
+def to_registration(activist_id: int, idents: tuple[Ident, ...]) -> Registration:
+    """What the matcher needs to know about one activist."""
+
+    def values(type_: str) -> tuple[str, ...]:
+        return tuple(i.value for i in idents if i.type == type_)
+
+    return Registration(
+        activist_id=activist_id,
+        names=values("name") + values("alias"),
+        nicknames=values("nickname"),
+        handles=tuple((i.platform or "", i.value) for i in idents if i.type == "handle"),
+        emails=values("email"),
+        phones=values("phone"),
+        domains=values("domain"),
+    )

@@ -57,10 +57,55 @@ class Config:
     http_max_redirects: int = _setting(5, "Redirects followed before giving up.")
     http_per_host: int = _setting(2, "Concurrent requests to one host.")
     collect_concurrency: int = _setting(32, "Sources collected at the same time.")
+    parse_workers: int = _setting(
+        0, "Worker processes for parsing large documents (0: one per CPU core; -1: none)."
+    )
+    lease_seconds: int = _setting(
+        300, "How long a worker holds a source or an alert before others may take it over."
+    )
     base_url: str = _setting(
         "http://127.0.0.1:8080", "Public URL of the web interface, used in alert links."
     )
     log_level: str = _setting("INFO", "Log level: DEBUG, INFO, WARNING or ERROR.")
+    alert_max_attempts: int = _setting(
+        30, "Delivery attempts (with exponential backoff, about two days) before an alert fails."
+    )
+    alert_timeout: float = _setting(20.0, "Seconds one alert delivery may take.")
+    smtp_host: str = _setting("", "SMTP server for email alerts.")
+    smtp_port: int = _setting(587, "SMTP port (587 STARTTLS, 465 TLS, 25 plain).")
+    smtp_security: str = _setting("starttls", "SMTP transport security: starttls, tls or none.")
+    smtp_username: str = _setting("", "SMTP login name.")
+    smtp_password: str = _setting("", "SMTP password.", secret=True)
+    smtp_from: str = _setting("monitor@localhost", "Sender address of email alerts.")
+    smtp_ca_file: str = _setting("", "Extra CA certificates (PEM) trusted for the SMTP server.")
+    webhook_secret: str = _setting(
+        "",
+        "Default HMAC-SHA256 key signing webhook alerts (per subscription: --secret).",
+        secret=True,
+    )
+    ntfy_url: str = _setting("https://ntfy.sh", "ntfy server for ntfy alerts.")
+    telegram_api_url: str = _setting("https://api.telegram.org", "Telegram Bot API base URL.")
+    telegram_bot_token: str = _setting("", "Telegram bot token for Telegram alerts.", secret=True)
+    signal_url: str = _setting("http://127.0.0.1:8080", "signal-cli REST API bridge URL.")
+    signal_number: str = _setting("", "The bridge's registered sender number (E.164).")
+    matrix_url: str = _setting("", "Matrix homeserver URL for Matrix alerts.")
+    matrix_token: str = _setting("", "Matrix access token of the alert bot.", secret=True)
+    bluesky_api_url: str = _setting(
+        "https://public.api.bsky.app", "Bluesky AppView for public profile and search calls."
+    )
+    mastodon_api_url: str = _setting(
+        "", "Mastodon server for lookups and searches (default: the handle's own server)."
+    )
+    hibp_url: str = _setting("https://haveibeenpwned.com", "Have I Been Pwned API base URL.")
+    hibp_api_key: str = _setting("", "Have I Been Pwned API key.", secret=True)
+    crtsh_url: str = _setting("https://crt.sh", "Certificate transparency search (crt.sh) URL.")
+    imap_ca_file: str = _setting("", "Extra CA certificates (PEM) trusted for IMAP servers.")
+    web_host: str = _setting("127.0.0.1", "Address `monitor serve` listens on.")
+    web_port: int = _setting(8080, "Port `monitor serve` listens on.")
+    web_session_hours: int = _setting(12, "Hours a web sign-in lasts.")
+    web_secure_cookies: bool = _setting(
+        True, "Mark session cookies Secure (keep on; browsers accept them on localhost too)."
+    )
 
     def redacted(self) -> dict[str, Any]:
         """Values for display: secrets that are set show as `<redacted>`."""

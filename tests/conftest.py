@@ -25,6 +25,7 @@ from sqlalchemy.engine import make_url
 from monitor import config as config_module
 from monitor.cli import cli
 from monitor.store import Store, initialise
+from tests.localweb import LocalWeb
 
 PG_ENV = "MONITOR_TEST_PG"
 MONITOR_VARIABLES = [name for name in os.environ if name.startswith("MONITOR_") and name != PG_ENV]
@@ -125,3 +126,37 @@ def sqlite_store(sqlite_path: Path) -> Iterator[Store]:
     opened, _ = initialise(config_module.load(overrides={"db": str(sqlite_path)}))
     yield opened
     opened.close()
+
+
+@pytest.fixture
+def web() -> Iterator[LocalWeb]:
+    """A local HTTP server whose routes the test sets (see tests/localweb.py)."""
+    server = LocalWeb().start()
+    yield server
+    server.stop()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's headless Chromium driven by Playwright (installed by scripts/setup-system.sh)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+ARTIFACTS = Path(__file__).parent.parent / "artifacts"

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 import click
@@ -19,7 +21,7 @@ from rich.console import Console
 
 from monitor import config as config_module
 from monitor import logs
-from monitor.errors import UserError
+from monitor.errors import InvalidInput, UserError
 from monitor.store import Store, open_store
 
 log = logging.getLogger("monitor.cli")
@@ -165,3 +167,29 @@ def cli(ctx: click.Context, debug: bool) -> None:
         "DEBUG" if debug else settings.log_level,
         secrets=(settings.key, settings.passphrase, settings.proxy),
     )
+
+
+def parse_when(text: str | None, *, end_of_day: bool = False) -> datetime | None:
+    """`2025-03-01`, a full ISO time, or a span back from now: `7d`, `12h`, `30m`."""
+    if text is None:
+        return None
+    value = text.strip()
+    span = re.fullmatch(r"(\d+)([dhm])", value)
+    if span:
+        unit = {"d": "days", "h": "hours", "m": "minutes"}[span.group(2)]
+        return datetime.now(UTC) - timedelta(**{unit: int(span.group(1))})
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise InvalidInput(
+            f"{text!r} is not a date: use YYYY-MM-DD, an ISO time, or 7d / 12h / 30m."
+        ) from exc
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    if end_of_day and len(value) == 10:
+        parsed += timedelta(days=1) - timedelta(microseconds=1)
+    return parsed
+
+
+def severity_text(severity: str) -> str:
+    return f"[{SEVERITY_STYLES.get(severity, '')}]{severity}[/]"

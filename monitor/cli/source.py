@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 from rich.table import Table
 
@@ -14,8 +16,18 @@ from monitor.storage.sources import NewSource
 MIN_EVERY = 10
 
 
-def _kinds_help() -> str:
-    return "; ".join(f"{kind} ({cls.target_help})" for kind, cls in registry.collectors().items())
+class _KindsInHelp(click.Command):
+    """`source add --help` lists the installed kinds (read when help is asked for, so plain
+    commands do not pay for loading every collector)."""
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super().format_help_text(ctx, formatter)
+        rows = [
+            (kind, cls.target_help + (", with --activist" if cls.needs_activist else ""))
+            for kind, cls in registry.collectors().items()
+        ]
+        with formatter.section("Kinds"):
+            formatter.write_dl(rows)
 
 
 @cli.group("source")
@@ -23,7 +35,7 @@ def source_group() -> None:
     """Sources: feeds, pages, Telegram channels, profiles, mailboxes, breaches, domains."""
 
 
-@source_group.command("add")
+@source_group.command("add", cls=_KindsInHelp)
 @command_options
 @json_option
 @click.argument("kind")
@@ -32,6 +44,13 @@ def source_group() -> None:
 @click.option("--name", help="A label for this source.")
 @click.option("--activist", "activist_id", type=int, help="The activist this source watches for.")
 @click.option("--proxy", help="Proxy for this source only, e.g. socks5h://127.0.0.1:9050.")
+@click.option(
+    "--secret-env",
+    metavar="VARIABLE",
+    help="Read this source's password (e.g. a mailbox app password) from an environment "
+    "variable; it is stored encrypted and never printed.",
+)
+@click.option("--ask-secret", is_flag=True, help="Ask for this source's password at a prompt.")
 def add_command(
     kind: str,
     target: str,
@@ -39,6 +58,8 @@ def add_command(
     name: str | None,
     activist_id: int | None,
     proxy: str | None,
+    secret_env: str | None,
+    ask_secret: bool,
 ) -> None:
     """Watch a new source. KIND is one of the kinds `monitor source kinds` lists.
 
@@ -53,9 +74,23 @@ def add_command(
         raise InvalidInput(f"A {kind} source watches one activist's account: add --activist ID.")
     if every is not None and every < MIN_EVERY:
         raise InvalidInput(f"--every {every} is too often; use at least {MIN_EVERY} seconds.")
-    new = NewSource(kind, canonical, every or collector.default_every, name, activist_id, proxy)
+    secret = _secret(secret_env, ask_secret)
+    new = NewSource(
+        kind, canonical, every or collector.default_every, name, activist_id, proxy, secret
+    )
     source_id = source_store.add(app.store(), new)
     app.emit({"id": source_id}, lambda: app.out.print(f"Watching source #{source_id}."))
+
+
+def _secret(variable: str | None, ask: bool) -> str | None:
+    if variable:
+        value = os.environ.get(variable)
+        if not value:
+            raise InvalidInput(f"The environment variable {variable} is not set or empty.")
+        return value
+    if ask:
+        return str(click.prompt("Password", hide_input=True, err=True))
+    return None
 
 
 @source_group.command("list")

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from monitor.activists import PERSONAL_TYPES, Ident, ValidRegistration
 from monitor.errors import InvalidInput, NotFound
@@ -159,3 +159,11 @@ def _idents_by_activist(
         value = store.vault.open_text(row.value_enc, VALUE_CONTEXT)
         result[row.activist_id].append(Ident(row.type, value, row.platform))
     return result
+
+
+def fingerprint(store: Store) -> tuple[int, int, str]:
+    """Changes whenever a registration changes: tells the pipeline to rebuild its matcher."""
+    with Session(store.engine) as session:
+        count, last_id = session.exec(select(func.count(), func.max(Identifier.id))).one()
+        updated = session.exec(select(func.max(Activist.updated_at))).one()
+        return int(count or 0), int(last_id or 0), str(updated)

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from monitor.errors import InvalidInput, NotFound
-from monitor.models import Activist, Source
+from monitor.models import Activist, Source, utcnow
 from monitor.registry import SourceView
+from monitor.storage import activists as activist_store
 from monitor.store import Store
 
 TARGET_CONTEXT = "source.target"
@@ -19,6 +23,7 @@ NAME_CONTEXT = "source.name"
 ERROR_CONTEXT = "source.last_error"
 STATE_CONTEXT = "source.state"
 PROXY_CONTEXT = "source.proxy"
+SECRET_CONTEXT = "source.secret"
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,7 @@ class NewSource:
     name: str | None = None
     activist_id: int | None = None
     proxy: str | None = None
+    secret: str | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +109,7 @@ def add(store: Store, new: NewSource) -> int:
             activist_id=new.activist_id,
             every_seconds=new.every_seconds,
             proxy_enc=seal(new.proxy, PROXY_CONTEXT),
+            secret_enc=seal(new.secret, SECRET_CONTEXT),
         )
         session.add(source)
         session.commit()
@@ -158,6 +165,161 @@ def view(store: Store, row: Source) -> SourceView:
         name=store.vault.open_optional(row.name_enc, NAME_CONTEXT),
         etag=row.etag,
         last_modified=row.last_modified,
+        every_seconds=row.every_seconds,
         proxy=store.vault.open_optional(row.proxy_enc, PROXY_CONTEXT),
         state=json.loads(state) if state else {},
+        secret=store.vault.open_optional(row.secret_enc, SECRET_CONTEXT),
+        activist=_registration(store, row.activist_id),
     )
+
+
+def _registration(store: Store, activist_id: int | None) -> dict[str, Any] | None:
+    if activist_id is None:
+        return None
+    return activist_store.get(store, activist_id).to_dict()
+
+
+def save_state(store: Store, source_id: int, state: dict[str, Any]) -> None:
+    """Replace a source's saved state (e.g. a profile baseline the activist acknowledged)."""
+    with Session(store.engine) as session:
+        row = session.get(Source, source_id)
+        if row is None:
+            raise NotFound(f"No source with id {source_id}.")
+        row.state_enc = store.vault.seal_text(json.dumps(state), STATE_CONTEXT)
+        session.add(row)
+        session.commit()
+
+
+# --- scheduling ------------------------------------------------------------------------------
+
+
+def db_now(session: Session) -> datetime:
+    """The database server's clock on PostgreSQL (workers with skewed clocks agree on it)."""
+    if session.get_bind().dialect.name == "postgresql":
+        value = session.execute(sa.text("SELECT now()")).scalar_one()
+        return value.astimezone(UTC)
+    return utcnow()
+
+
+def current_time(store: Store) -> datetime:
+    with Session(store.engine) as session:
+        return db_now(session)
+
+
+def claim_due(
+    store: Store,
+    worker: str,
+    *,
+    limit: int,
+    lease: timedelta,
+    checked_before: datetime | None = None,
+) -> list[SourceView]:
+    """Lease up to `limit` due sources to `worker` (on PostgreSQL: skipping locked rows, so
+    concurrent workers never claim the same source); expired leases are free to take.
+
+    With `checked_before`, every source not checked since then is due, whatever its schedule
+    (`monitor collect --all`)."""
+    with Session(store.engine) as session:
+        now = db_now(session)
+        query = (
+            select(Source)
+            .where(col(Source.enabled).is_(True))
+            .where(or_(col(Source.lease_expires_at).is_(None), col(Source.lease_expires_at) < now))
+            .order_by(col(Source.next_check_at).asc().nulls_first(), col(Source.id))
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        if checked_before is None:
+            query = query.where(
+                or_(col(Source.next_check_at).is_(None), col(Source.next_check_at) <= now)
+            )
+        else:
+            query = query.where(
+                or_(
+                    col(Source.last_checked_at).is_(None),
+                    col(Source.last_checked_at) < checked_before,
+                )
+            )
+        rows = session.exec(query).all()
+        for row in rows:
+            row.lease_owner = worker
+            row.lease_expires_at = now + lease
+            session.add(row)
+        views = [view(store, row) for row in rows]
+        session.commit()
+        return views
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How one collection of one source ended, for its health record."""
+
+    ok: bool
+    error_code: str | None = None
+    error: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    state: dict[str, Any] | None = None
+
+
+NextCheck = Callable[[datetime, int], datetime]
+
+
+def finish_many(store: Store, worker: str, outcomes: list[tuple[int, Outcome, NextCheck]]) -> int:
+    """Record health and next checks for many sources in one transaction and release their
+    leases; sources whose lease this worker lost are left alone. Returns how many were
+    recorded."""
+    if not outcomes:
+        return 0
+    with Session(store.engine) as session:
+        now = db_now(session)
+        ids = [source_id for source_id, _, _ in outcomes]
+        rows = {
+            row.id: row
+            for row in session.exec(
+                select(Source).where(col(Source.id).in_(ids), Source.lease_owner == worker)
+            ).all()
+        }
+        for source_id, outcome, next_check in outcomes:
+            row = rows.get(source_id)
+            if row is not None:
+                _apply(store, row, outcome, now, next_check)
+                session.add(row)
+        session.commit()
+        return len(rows)
+
+
+def _apply(
+    store: Store, row: Source, outcome: Outcome, now: datetime, next_check: NextCheck
+) -> None:
+    row.last_checked_at = now
+    if outcome.ok:
+        row.last_success_at = now
+        row.consecutive_failures = 0
+        row.etag = outcome.etag if outcome.etag is not None else row.etag
+        row.last_modified = outcome.last_modified or row.last_modified
+        if outcome.state is not None:
+            row.state_enc = store.vault.seal_text(json.dumps(outcome.state), STATE_CONTEXT)
+    else:
+        row.consecutive_failures += 1
+        row.last_error_code = outcome.error_code
+        row.last_error_enc = store.vault.seal_optional(outcome.error, ERROR_CONTEXT)
+        row.last_error_at = now
+    row.next_check_at = next_check(now, row.consecutive_failures)
+    row.lease_owner = None
+    row.lease_expires_at = None
+
+
+def release(store: Store, source_ids: list[int], worker: str) -> None:
+    """Give back leases without recording an outcome (clean shutdown mid-cycle)."""
+    if not source_ids:
+        return
+    with Session(store.engine) as session:
+        rows = session.exec(
+            select(Source).where(col(Source.id).in_(source_ids), Source.lease_owner == worker)
+        ).all()
+        for row in rows:
+            row.lease_owner = None
+            row.lease_expires_at = None
+            session.add(row)
+        session.commit()

@@ -90,9 +90,7 @@ def test_postgresql_tables_reveal_no_personal_data(pg_url: str) -> None:
             )
         ]
         dump = "\n".join(
-            str(row)
-            for table in tables
-            for row in connection.execute(f'SELECT * FROM "{table}"')
+            str(row) for table in tables for row in connection.execute(f'SELECT * FROM "{table}"')
         )
     assert "activist" in tables
     for secret in SECRETS:

@@ -70,6 +70,7 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('title_enc', sa.LargeBinary(), nullable=False),
     sa.Column('story_key', sa.String(length=64), nullable=False),
+    sa.Column('story_sketch', sa.String(), nullable=False),
     sa.Column('signals', sa.String(length=256), nullable=False),
     sa.Column('score', sa.Float(), nullable=False),
     sa.Column('sightings_count', sa.Integer(), nullable=False),
@@ -184,14 +185,14 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('source_id', sa.Integer(), nullable=False),
     sa.Column('item_lookup', sa.String(length=64), nullable=False),
-    sa.Column('content_sha256', sa.String(length=64), nullable=False),
+    sa.Column('content_lookup', sa.String(length=64), nullable=False),
     sa.Column('seen_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['source_id'], ['source.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('source_id', 'item_lookup', name='uq_seen_item')
+    sa.UniqueConstraint('source_id', 'item_lookup', 'content_lookup', name='uq_seen_item')
     )
     with op.batch_alter_table('seen_item', schema=None) as batch_op:
-        batch_op.create_index('ix_seen_content', ['source_id', 'content_sha256'], unique=False)
+        batch_op.create_index('ix_seen_content', ['source_id', 'content_lookup'], unique=False)
 
     op.create_table('chain_entry',
     sa.Column('seq', sa.Integer(), nullable=False),
@@ -204,7 +205,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['capture_id'], ['capture.id'], ),
     sa.PrimaryKeyConstraint('seq'),
     sa.UniqueConstraint('capture_id'),
-    sa.UniqueConstraint('entry_hash')
+    sa.UniqueConstraint('entry_hash'),
+    sa.UniqueConstraint('prev_hash')
     )
     op.create_table('sighting',
     sa.Column('id', sa.Integer(), nullable=False),

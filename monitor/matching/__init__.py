@@ -1,0 +1,32 @@
+"""Matching and classification: which registered activists a text names, and what kind of harm.
+
+Pure functions, no I/O. Build a `Matcher` once per registry version, then call `analyse` per
+text. See docs/matching.md.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from monitor.matching.classifier import Cue, Mention, classify
+from monitor.matching.explain import explain
+from monitor.matching.matcher import Hit, Matcher, Registration
+
+__all__ = [
+    "Cue",
+    "Hit",
+    "Matcher",
+    "Mention",
+    "Registration",
+    "analyse",
+    "classify",
+    "explain",
+]
+
+
+def analyse(matcher: Matcher, text: str) -> list[Mention]:
+    """Find every registered activist in `text` and classify each mention, by activist id."""
+    by_person: dict[int, list[Hit]] = defaultdict(list)
+    for hit in matcher.find(text):
+        by_person[hit.activist_id].append(hit)
+    return [classify(text, hits) for _, hits in sorted(by_person.items())]

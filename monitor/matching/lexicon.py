@@ -1,0 +1,130 @@
+"""Cue lexicons: YAML data files per language, compiled into one automaton over word tokens.
+
+A lexicon file (lexicons/<lang>.yaml) maps each section (an incident kind, or `report` and
+`quoted`, see `classifier`) to terms and weights. Terms are folded like text, so a trainer writes
+them in ordinary spelling. Matching runs over a string of folded word tokens joined by single
+spaces, so a phrase matches across any punctuation-free whitespace and token distances fall out
+of the match positions.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+
+import ahocorasick
+import yaml
+
+from monitor.errors import UserError
+from monitor.matching.normalize import fold
+
+SECTIONS = ("smear", "leak", "doxxing", "threat", "impersonation", "phishing", "report", "quoted")
+LANGS = ("az", "ru", "en")
+
+_CURLY = str.maketrans({"’": "'", "ʼ": "'", "`": "'"})
+
+
+@dataclass(frozen=True)
+class Term:
+    """One lexicon entry: `text` as written, its folded words, and whether it is a stem."""
+
+    section: str
+    text: str
+    lang: str
+    weight: float
+    words: tuple[str, ...]
+    stem: bool
+    suffix: bool = False
+
+
+@lru_cache(maxsize=65536)
+def fold_token(token: str) -> str:
+    """The folded form of a word token (apostrophes unified, so women’s is women's)."""
+    return fold(token.translate(_CURLY))
+
+
+def parse_term(section: str, text: str, lang: str, weight: object) -> Term:
+    """Validate one entry; a bad lexicon must fail loudly at load, not match nothing."""
+    if section not in SECTIONS:
+        raise UserError(
+            f"Lexicon {lang}: unknown section {section!r}; use one of {', '.join(SECTIONS)}.",
+            code="lexicon_invalid",
+        )
+    if not isinstance(weight, int | float) or not 0 < float(weight) <= 1:
+        raise UserError(
+            f"Lexicon {lang}: weight of {text!r} must be a number in (0, 1].",
+            code="lexicon_invalid",
+        )
+    stem = text.endswith("*")
+    suffix = text.startswith("*") and not stem
+    words = tuple(fold_token(w) for w in text.strip("*").split())
+    if not words or any("*" in w for w in words) or (suffix and len(words) > 1):
+        raise UserError(
+            f"Lexicon {lang}: {text!r} is not a term; '*' may end a stem or start a one-word"
+            " ending (*masan).",
+            code="lexicon_invalid",
+        )
+    return Term(section, text, lang, float(weight), words, stem, suffix)
+
+
+def parse(document: dict, lang: str) -> list[Term]:
+    """All terms of one parsed YAML lexicon."""
+    terms = []
+    for section, entries in document.items():
+        if section == "lang":
+            continue
+        for text, weight in (entries or {}).items():
+            terms.append(parse_term(section, str(text), lang, weight))
+    return terms
+
+
+@cache
+def default_lexicon() -> Lexicon:
+    """The lexicons shipped in monitor/matching/lexicons/, loaded once per process."""
+    terms: list[Term] = []
+    folder = resources.files("monitor.matching") / "lexicons"
+    for lang in LANGS:
+        document = yaml.safe_load((folder / f"{lang}.yaml").read_text(encoding="utf-8"))
+        terms.extend(parse(document, lang))
+    return Lexicon(terms)
+
+
+class Lexicon:
+    """Terms of all languages in one automaton over joined folded tokens."""
+
+    def __init__(self, terms: Iterable[Term]) -> None:
+        self.terms = tuple(terms)
+        self._automaton = ahocorasick.Automaton()
+        by_pattern: dict[str, list[Term]] = {}
+        for term in self.terms:
+            head = "" if term.suffix else " "
+            pattern = head + " ".join(term.words) + ("" if term.stem else " ")
+            by_pattern.setdefault(pattern, []).append(term)
+        for pattern, found in by_pattern.items():
+            self._automaton.add_word(pattern, (pattern, tuple(found)))
+        if by_pattern:
+            self._automaton.make_automaton()
+
+    def find(self, words: list[str]) -> Iterator[tuple[int, int, Term]]:
+        """(first token, last token, term) for every term occurrence in the token list."""
+        if not self.terms or not words:
+            return
+        joined = " " + " ".join(words) + " "
+        starts = list(itertools.accumulate((len(w) + 1 for w in words[:-1]), initial=1))
+        for end, (pattern, terms) in self._automaton.iter(joined):
+            first = _token_at(starts, end - len(pattern) + 2 - terms[0].suffix)
+            last = first + len(terms[0].words) - 1
+            for term in terms:
+                yield first, last, term
+
+
+def _token_at(starts: list[int], offset: int) -> int:
+    return bisect.bisect_right(starts, offset) - 1
+
+
+WORD = re.compile(r"[^\W_]+(?:['’ʼ`-][^\W_]+)*")

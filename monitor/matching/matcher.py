@@ -1,0 +1,407 @@
+"""Find registered activists in a text: one automaton pass, then rules per candidate.
+
+`Matcher.build` turns every registration into patterns in one pyahocorasick automaton: surname
+spellings in their capitalised and upper-case forms (case endings are checked after the match,
+so one pattern serves every inflected form), nicknames, handle tails, e-mail domains, phone
+number tails and organisation domains. Every pattern begins with an anchor character (see
+`normalize.scan_view`), so for most characters of a text the automaton stays at its root and its
+cost per character does not grow with the number of activists. Registrations are grouped by
+name token before variants are generated, so build time grows with the number of distinct names
+more than with the number of people.
+
+`Matcher.find` makes one pass and then works per candidate only (see `names` for the rules that
+pair a surname with a given name, `identifiers` for handles, addresses, numbers and domains).
+Once a person is found, their bare surname and bare given name nearby become supporting hits,
+which the classifier uses to measure how close a cue stands.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+import ahocorasick
+
+from monitor.matching import identifiers, names, variants
+from monitor.matching.morphology import Gender, gender_of
+from monitor.matching.normalize import Prepared, fold, prepare_scan, scan_pattern
+
+HOW = ("name", "nickname", "handle", "email", "phone", "profile_url", "domain")
+
+
+@dataclass(frozen=True)
+class Registration:
+    """What an activist registered: names in every spelling, handles, addresses, numbers."""
+
+    activist_id: int
+    names: tuple[str, ...]
+    nicknames: tuple[str, ...] = ()
+    handles: tuple[tuple[str, str], ...] = ()
+    emails: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One occurrence of one identifier of one activist; `text[start:end] == matched`.
+
+    `part` is "full" for evidence that names the person on its own, "surname" or "given" for a
+    bare name part that only supports a person found elsewhere in the text. `note` says which
+    spelling habit or case ending matched, for people tuning registrations.
+    """
+
+    activist_id: int
+    how: str
+    start: int
+    end: int
+    matched: str
+    part: str = "full"
+    note: str = ""
+
+
+# Kinds of automaton entries. Entries are plain tuples: the per-candidate loop stays cheap.
+_SURNAME, _NICK, _HANDLE, _EMAIL, _PHONE, _DOMAIN = range(6)
+_SUPPORT_REACH = 600
+
+
+@dataclass(frozen=True)
+class _Person:
+    given: tuple[str, ...]
+    surnames: tuple[str, ...]
+    gender: Gender
+
+
+class Matcher:
+    """All registrations compiled into one automaton; rebuild when the registry changes."""
+
+    def __init__(self, automaton: ahocorasick.Automaton, people: dict[int, _Person]) -> None:
+        self._automaton = automaton
+        self._people = people
+        self._tables: dict[frozenset[int], dict[str, frozenset[int]]] = {}
+        self.activist_ids = frozenset(people)
+
+    @classmethod
+    def build(cls, registrations: Iterable[Registration]) -> Matcher:
+        """Compile registrations; building grows with their number, matching does not."""
+        builder = _Builder()
+        for registration in registrations:
+            builder.add(registration)
+        return builder.finish()
+
+    def find(self, text: str) -> list[Hit]:
+        """Every hit of every registered activist in `text`, in text order."""
+        prepared, scan = prepare_scan(text)
+        work = prepared.text
+        found = _Found()
+        for end, (plen, entries) in self._automaton.iter(scan):
+            for entry in entries:
+                self._check(work, end, plen, entry, found)
+        for aid in found.anchored():
+            self._support(work, aid, found)
+        return found.hits(text, prepared)
+
+    def _check(self, work: str, end: int, plen: int, entry: tuple, found: _Found) -> None:
+        kind = entry[0]
+        if kind == _SURNAME:
+            self._surname(work, end - plen + 1, end, entry, found)
+        elif kind == _NICK:
+            _nickname(work, end - plen + 1, end, entry, found)
+        elif kind == _HANDLE:
+            _handle(work, end - plen + entry[1], end, entry, found)
+        elif kind == _EMAIL:
+            _email(work, end - plen, end, entry, found)
+        elif kind == _PHONE:
+            _phone(work, end - plen + entry[2], end, entry, found)
+        else:
+            _domain(work, end - plen + entry[3], end, entry, found)
+
+    def _surname(self, work: str, start: int, end: int, entry: tuple, found: _Found) -> None:
+        _, endings, ids, label = entry
+        tail = names.ending(work, end, endings)
+        if tail is None:
+            return
+        stop = end + len(tail)
+        table = self._tables.get(ids) or self._table(ids)
+        before = names.word_before(work, start)
+        note = names.note(label, tail)
+        spans = [
+            (aid, first, stop) for aid, first in names.given_before(work, start, table, before)
+        ]
+        if not spans and not tail:
+            spans = [(aid, start, last) for aid, last in names.given_after(work, stop, table)]
+        for aid, first, last in spans:
+            found.add(aid, "name", first, last, note)
+        if len(spans) < len(ids) and not names.after_other_name(work, before):
+            found.bare.append((ids, start, stop, note))
+
+    def _table(self, ids: frozenset[int]) -> dict[str, frozenset[int]]:
+        """Given-name forms → people, for the people who share one surname spelling. Built on
+        first use and kept: only surnames that occur in texts cost memory."""
+        table: dict[str, set[int]] = defaultdict(set)
+        for aid in ids:
+            person = self._people[aid]
+            for token in person.given:
+                for form in names.given_forms(token, person.gender):
+                    table[form].add(aid)
+        frozen = {form: frozenset(aids) for form, aids in table.items()}
+        self._tables[ids] = frozen
+        return frozen
+
+    def _support(self, work: str, aid: int, found: _Found) -> None:
+        """Bare surnames and given names of a person found, near where they were found."""
+        for ids, start, stop, note in found.bare:
+            if aid in ids:
+                found.support(aid, start, stop, "surname", note)
+        person = self._people[aid]
+        surnames = frozenset(
+            s.folded for t in person.surnames for s in names.spellings(t, "surname", person.gender)
+        )
+        for lo, hi in found.windows(aid, _SUPPORT_REACH, len(work)):
+            for token in person.given:
+                for spelling in names.spellings(token, "given", person.gender):
+                    forms = frozenset({spelling.stem[:1].upper() + spelling.stem[1:]})
+                    for first, last in names.occurrences(work, lo, hi, spelling, forms, surnames):
+                        found.support(aid, first, last, "given", spelling.label)
+
+
+def _nickname(work: str, start: int, end: int, entry: tuple, found: _Found) -> None:
+    _, endings, ids, label = entry
+    tail = names.ending(work, end, endings)
+    before = work[start - 1] if start else " "
+    if tail is not None and before not in "@./_":
+        for aid in ids:
+            found.add(aid, "nickname", start, end + len(tail), names.note(label, tail))
+
+
+def _handle(work: str, first: int, end: int, entry: tuple, found: _Found) -> None:
+    _, _offset, handle, ids = entry
+    checked = identifiers.check_handle(work, first, end, handle)
+    if checked:
+        how, start = checked
+        for aid in ids:
+            found.add(aid, how, start, end, "")
+
+
+def _email(work: str, at: int, end: int, entry: tuple, found: _Found) -> None:
+    _, locals_, domain = entry
+    local = identifiers.email_local(work, at, end)
+    for aid in locals_.get(local, ()) if local else ():
+        found.add(aid, "email", at - len(local or ""), end, domain)
+
+
+def _phone(work: str, start: int, end: int, entry: tuple, found: _Found) -> None:
+    for national, prefixes, ids in entry[1]:
+        first = identifiers.phone_start(work, start, end, national, prefixes)
+        if first is not None:
+            for aid in ids:
+                found.add(aid, "phone", first, end, "")
+
+
+def _domain(work: str, start: int, end: int, entry: tuple, found: _Found) -> None:
+    _, domain, ids, _lead = entry
+    first = identifiers.domain_start(work, start, end)
+    if first is not None:
+        for aid in ids:
+            found.add(aid, "domain", first, end, domain)
+
+
+class _Found:
+    """Hits of one text in prepared-text offsets, before they are mapped back."""
+
+    def __init__(self) -> None:
+        self.strong: dict[int, list[tuple[str, int, int, str, str]]] = defaultdict(list)
+        self.weak: dict[int, list[tuple[str, int, int, str, str]]] = defaultdict(list)
+        self.bare: list[tuple[frozenset[int], int, int, str]] = []
+
+    def add(self, aid: int, how: str, start: int, end: int, note: str) -> None:
+        self.strong[aid].append((how, start, end, "full", note))
+
+    def support(self, aid: int, start: int, end: int, part: str, note: str) -> None:
+        self.weak[aid].append(("name", start, end, part, note))
+
+    def anchored(self) -> list[int]:
+        return sorted(self.strong)
+
+    def windows(self, aid: int, reach: int, size: int) -> list[tuple[int, int]]:
+        """Merged spans around the person's hits, where supporting hits are sought."""
+        spans = sorted(
+            (max(0, start - reach), min(size, end + reach))
+            for _, start, end, _, _ in self.strong[aid]
+        )
+        merged: list[tuple[int, int]] = []
+        for lo, hi in spans:
+            if merged and lo <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
+            else:
+                merged.append((lo, hi))
+        return merged
+
+    def hits(self, text: str, prepared: Prepared) -> list[Hit]:
+        out: list[Hit] = []
+        for aid in self.anchored():
+            for how, start, end, part, note in _drop_covered(self.strong[aid] + self.weak[aid]):
+                first, last = prepared.to_original(start, end)
+                out.append(Hit(aid, how, first, last, text[first:last], part, note))
+        out.sort(key=lambda h: (h.start, -h.end, h.activist_id))
+        return out
+
+
+_RANK = {"full": 0, "surname": 1, "given": 2}
+
+
+def _drop_covered(
+    rows: list[tuple[str, int, int, str, str]],
+) -> list[tuple[str, int, int, str, str]]:
+    """One hit per span: a hit inside a longer one of the same person adds nothing."""
+    ordered = sorted(set(rows), key=lambda r: (r[1], -r[2], _RANK[r[3]]))
+    kept: list[tuple[str, int, int, str, str]] = []
+    reach = -1
+    for row in ordered:
+        if row[2] <= reach:
+            continue
+        kept.append(row)
+        reach = row[2]
+    return kept
+
+
+# -- building ------------------------------------------------------------------------------
+
+# Letters that most often begin a word in Azerbaijani, Russian and English text, registered first
+# under the anchor so they come first in its child list, which pyahocorasick searches linearly:
+# the common case, a word that begins no pattern, is then decided in a step or two.
+_PRIMERS = "bkdsmaqhtvpgyieonrlfzcəçşüxöuğwjпсвнкодмтибрзгаучфлеэжшхяцю12"
+_PRIMER_TAIL = "\uffff\uffff"
+# When several spellings produce one pattern, the note names the most direct one.
+_LABEL_RANK = {
+    "as registered": 0,
+    "transliteration": 1,
+    "Cyrillic": 2,
+    "transliterated from Cyrillic": 3,
+}
+
+
+class _Builder:
+    """Collects registrations grouped by token, then expands each distinct token once."""
+
+    def __init__(self) -> None:
+        self.surnames: dict[tuple[str, Gender], set[int]] = defaultdict(set)
+        self.given: dict[tuple[str, Gender], set[int]] = defaultdict(set)
+        self.nicknames: dict[tuple[str, Gender], set[int]] = defaultdict(set)
+        self.handles: dict[str, set[int]] = defaultdict(set)
+        self.emails: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+        self.phones: dict[tuple[str, str], set[int]] = defaultdict(set)
+        self.domains: dict[str, set[int]] = defaultdict(set)
+        self.people: dict[int, _Person] = {}
+
+    def add(self, reg: Registration) -> None:
+        aid = reg.activist_id
+        full = [n.split() for n in reg.names if len(n.split()) >= 2]
+        gender = _gender(full)
+        given = tuple(dict.fromkeys(tokens[0] for tokens in full))
+        surnames = tuple(dict.fromkeys(tokens[-1] for tokens in full))
+        old = self.people.get(aid)
+        if old:
+            given, surnames = old.given + given, old.surnames + surnames
+        self.people[aid] = _Person(given, surnames, gender)
+        for token in given:
+            self.given[(token, gender)].add(aid)
+        for token in surnames:
+            self.surnames[(token, gender)].add(aid)
+        singles = [n.strip() for n in reg.names if len(n.split()) == 1]
+        for nick in (*reg.nicknames, *singles):
+            if len(fold(nick.strip())) >= 3:
+                self.nicknames[(" ".join(nick.split()), gender)].add(aid)
+        for _platform, handle in reg.handles:
+            if handle.strip().lstrip("@"):
+                self.handles[handle.strip().lstrip("@").lower()].add(aid)
+        for email in reg.emails:
+            local, _, domain = email.strip().lower().rpartition("@")
+            if local and domain:
+                self.emails[domain][local].add(aid)
+        for phone in reg.phones:
+            national, country = identifiers.split_phone(phone)
+            if len(national) >= 6:
+                self.phones[(national, country)].add(aid)
+        for domain in reg.domains:
+            if "." in domain.strip(". "):
+                self.domains[domain.strip(". ").lower()].add(aid)
+
+    def finish(self) -> Matcher:
+        values: dict[str, list[tuple]] = defaultdict(list)
+        self._names(values, self.surnames, _SURNAME, "surname", False)
+        self._names(values, self.nicknames, _NICK, "given", True)
+        self._identifiers(values)
+        automaton = ahocorasick.Automaton()
+        for c in _PRIMERS:
+            automaton.add_word(" " + c + _PRIMER_TAIL, (0, ()))
+        for pattern, entries in values.items():
+            automaton.add_word(pattern, (len(pattern), tuple(entries)))
+        automaton.make_automaton()
+        return Matcher(automaton, self.people)
+
+    def _names(
+        self,
+        values: dict[str, list[tuple]],
+        groups: dict[tuple[str, Gender], set[int]],
+        kind: int,
+        role: str,
+        lower_too: bool,
+    ) -> None:
+        by_key: dict[tuple[str, frozenset[str]], list[set[int]]] = {}
+        labels: dict[str, str] = {}
+        for (token, gender), aids in groups.items():
+            for pattern, endings, label in _token_patterns(token, role, gender, lower_too):
+                sets = by_key.get((pattern, endings))
+                if sets is None:
+                    by_key[(pattern, endings)] = [aids]
+                else:
+                    sets.append(aids)
+                if (
+                    _LABEL_RANK[label] < _LABEL_RANK[labels.get(pattern, label)]
+                    or pattern not in labels
+                ):
+                    labels[pattern] = label
+        shared: dict[frozenset[int], frozenset[int]] = {}
+        for (pattern, endings), sets in by_key.items():
+            ids = frozenset().union(*sets)
+            ids = shared.setdefault(ids, ids)
+            values[pattern].append((kind, endings, ids, labels[pattern]))
+
+    def _identifiers(self, values: dict[str, list[tuple]]) -> None:
+        for handle, aids in self.handles.items():
+            for pattern, offset in identifiers.handle_patterns(handle):
+                values[pattern].append((_HANDLE, offset, handle, tuple(sorted(aids))))
+        for domain, locals_ in self.emails.items():
+            entry = (_EMAIL, {k: tuple(sorted(v)) for k, v in locals_.items()}, domain)
+            for pattern in identifiers.email_patterns(domain):
+                values[pattern].append(entry)
+        phones: dict[str, list[tuple[str, frozenset[str], tuple[int, ...]]]] = defaultdict(list)
+        for (national, country), aids in self.phones.items():
+            row = (national, identifiers.phone_prefixes(country), tuple(sorted(aids)))
+            for pattern in identifiers.phone_patterns(national, country):
+                phones[pattern].append(row)
+        for pattern, rows in phones.items():
+            values[pattern].append((_PHONE, tuple(rows), 1 if pattern[0] == " " else 0))
+        for domain, aids in self.domains.items():
+            for pattern, lead in identifiers.domain_patterns(domain):
+                values[pattern].append((_DOMAIN, domain, tuple(sorted(aids)), lead))
+
+
+@cache
+def _token_patterns(
+    token: str, role: str, gender: Gender, lower_too: bool
+) -> tuple[tuple[str, frozenset[str], str], ...]:
+    """(pattern, endings, label) for every spelling and case form of a name token."""
+    out: dict[tuple[str, frozenset[str]], str] = {}
+    for spelling in names.spellings(token, role, gender):
+        for form in variants.case_forms(spelling.stem, lower_too):
+            out.setdefault((" " + scan_pattern(form), spelling.endings), spelling.label)
+    return tuple((pattern, endings, label) for (pattern, endings), label in out.items())
+
+
+def _gender(full: list[list[str]]) -> Gender:
+    genders = {gender_of(tokens[-1]) for tokens in full} - {Gender.UNKNOWN}
+    return genders.pop() if len(genders) == 1 else Gender.UNKNOWN

@@ -1,0 +1,193 @@
+"""Case endings: which letters may follow a name and leave it the same person's name.
+
+Azerbaijani adds suffixes to the whole name (Mehdiyeva → Mehdiyevanın, Mehdiyevaya); Russian
+changes the last letters (Мехдиева → Мехдиевой, Гюльнара → Гюльнары). A match is a stem found by
+the automaton plus a tail checked against the set built here, so the automaton holds one pattern
+per spelling instead of one per inflected form.
+
+Endings are kept folded (see `normalize.fold`): ı/i, ü/u, ö/o and ə/e coincide, which loses some
+vowel harmony but keeps the one distinction that matters, a against e: the male surname Mehdiyev
+takes the dative Mehdiyevə, never Mehdiyeva, which is his sister.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from functools import cache
+
+from monitor.matching.normalize import fold
+
+
+class Gender(Enum):
+    """What the surname form tells about the person, for Russian declension."""
+
+    FEMALE = "female"
+    MALE = "male"
+    UNKNOWN = "unknown"
+
+
+_FEMALE_LATIN = ("ova", "eva", "yeva", "ina", "kaya", "ska")
+_MALE_LATIN = ("ov", "ev", "yev", "in", "sky", "ski", "iy")
+_FEMALE_CYR = ("ова", "ева", "ёва", "ина", "ына", "ая")
+_MALE_CYR = ("ов", "ев", "ёв", "ин", "ын", "ий", "ый", "ой")
+_FEMALE_ENDINGS = _FEMALE_LATIN + tuple(fold(e) for e in _FEMALE_CYR)
+_MALE_ENDINGS = _MALE_LATIN + tuple(fold(e) for e in _MALE_CYR)
+
+
+def gender_of(surname: str) -> Gender:
+    """Guess from the surname's ending; Azerbaijani -li, -zadə and the like say nothing."""
+    low = fold(surname)
+    if low.endswith(_FEMALE_ENDINGS):
+        return Gender.FEMALE
+    if low.endswith(_MALE_ENDINGS):
+        return Gender.MALE
+    return Gender.UNKNOWN
+
+
+# Azerbaijani suffixes with A standing for a/e (two-way harmony) and I for i/u (four-way, folded).
+_AFTER_VOWEL = (
+    "nIn",
+    "nI",
+    "yA",
+    "dA",
+    "dAn",
+    "ylA",
+    "nAn",
+    "dIr",
+    "ydI",
+    "ymIş",
+    "lAr",
+    "lArIn",
+    "lArA",
+    "lArI",
+    "lArdA",
+    "lArdAn",
+    "lArlA",
+    "lArdIr",
+    "sI",
+    "sInIn",
+    "sInA",
+    "sInI",
+    "sIndA",
+    "sIndAn",
+    "gil",
+    "gilA",
+    "gilIn",
+    "gildA",
+    "gildAn",
+    "dAkI",
+    "nInkI",
+    "cA",
+)
+_AFTER_CONSONANT = (
+    "In",
+    "I",
+    "A",
+    "dA",
+    "dAn",
+    "lA",
+    "dIr",
+    "dI",
+    "lAr",
+    "lArIn",
+    "lArA",
+    "lArI",
+    "lArdA",
+    "lArdAn",
+    "lArlA",
+    "lArdIr",
+    "gil",
+    "gilA",
+    "gilIn",
+    "gildA",
+    "gildAn",
+    "dAkI",
+    "InkI",
+    "cA",
+)
+_ENGLISH = ("s",)  # possessive, once the apostrophe is dropped: Asgarova's
+
+
+def _harmony(stem: str) -> tuple[str, ...]:
+    """Which a/e vowels the suffixes of this stem may use: its last a or e decides."""
+    for c in reversed(stem):
+        if c == "a":
+            return ("a",)
+        if c == "e":
+            return ("e",)
+        if c in "iou":
+            return ("a", "e")
+    return ("a", "e")
+
+
+def latin_endings(spelling: str, male_surname: bool = False) -> frozenset[str]:
+    """Folded tails allowed after a Latin-script name: Azerbaijani cases and the English 's."""
+    stem = fold(spelling)
+    male_ov = male_surname and stem.endswith(("ov", "ev", "in"))
+    return _latin_endings(_harmony(stem), stem[-1:] in "aeiou", male_ov)
+
+
+@cache
+def _latin_endings(harmony: tuple[str, ...], vowel_final: bool, male_ov: bool) -> frozenset[str]:
+    templates = _AFTER_VOWEL if vowel_final else _AFTER_CONSONANT
+    out = {""} | set(_ENGLISH)
+    for a in harmony:
+        for i in ("i", "u"):
+            out |= {t.replace("A", a).replace("I", i).replace("ş", "s") for t in templates}
+    if male_ov:
+        out.discard("a")  # Talıbova is Talıbov's sister before it is "to Talıbov"
+    return frozenset(out)
+
+
+_RU_FEMALE_SURNAME = ("а", "ой", "ою", "у")
+_RU_MALE_SURNAME = ("", "а", "у", "ым", "е")
+_RU_FEMALE_ADJ = ("ая", "ой", "ую", "ою")
+_RU_MALE_ADJ = ("ий", "ый", "ого", "ому", "им", "ым", "ом")
+_RU_GIVEN_A = ("а", "ы", "и", "е", "у", "ой", "ою")
+_RU_GIVEN_YA = ("я", "и", "е", "ю", "ей", "ею")
+_RU_MALE_GIVEN = ("", "а", "у", "ом", "ем", "е")
+_RU_GIVEN_SOFT = ("й", "я", "ю", "ем", "е")
+_MIN_STEM = 3
+
+
+@cache
+def cyrillic_forms(spelling: str, role: str, gender: Gender) -> tuple[str, frozenset[str]]:
+    """(stem, folded endings) of a Cyrillic name after Russian declension.
+
+    `role` is "given" or "surname". Stems shorter than three letters are not cut: a two-letter
+    stem would match half the words of a text.
+    """
+    stem, endings = _russian(spelling, role, gender)
+    if len(stem) < _MIN_STEM:
+        return spelling, frozenset({""})
+    return stem, frozenset(fold(e) for e in endings)
+
+
+def _russian(word: str, role: str, gender: Gender) -> tuple[str, tuple[str, ...]]:
+    if role == "surname":
+        return _russian_surname(word, gender)
+    if word.endswith("а"):
+        return word[:-1], _RU_GIVEN_A
+    if word.endswith("я"):
+        return word[:-1], _RU_GIVEN_YA
+    if word.endswith("й"):
+        return word[:-1], _RU_GIVEN_SOFT
+    if word[-1:] in "бвгджзклмнпрстфхцчшщ":
+        if gender is Gender.FEMALE:
+            return word, ("",)
+        return word, _RU_MALE_GIVEN
+    return word, ("",)
+
+
+def _russian_surname(word: str, gender: Gender) -> tuple[str, tuple[str, ...]]:
+    if word.endswith(_FEMALE_CYR[:-1]):
+        return word[:-1], _RU_FEMALE_SURNAME
+    if word.endswith("ая"):
+        return word[:-2], _RU_FEMALE_ADJ
+    if word.endswith(("ий", "ый")):
+        return word[:-2], _RU_MALE_ADJ
+    if word.endswith(_MALE_CYR[:5]):
+        return word, _RU_MALE_SURNAME
+    if word[-1:] in "бвгджзклмнпрстфхцчшщ" and gender is not Gender.FEMALE:
+        return word, _RU_MALE_GIVEN
+    return word, ("",)

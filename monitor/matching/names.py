@@ -1,0 +1,257 @@
+"""Names: spellings with their case endings, and the rules that pair a surname with a given name.
+
+A surname alone is not a person (Mehdiyeva may be anyone's relative or namesake). It names a
+registered activist when one of her given names, in any spelling or case ending, or its initial
+stands right next to it: before it ("Gülnarə Mehdiyeva", "G. Mehdiyeva", "Гюльнары Мехдиевой"),
+after it in a nominative surname-first listing ("Mehdiyeva Gülnarə"), with honorifics, a
+patronymic or a middle initial between ("Gülnarə xanım Mehdiyeva", "Gülnarə Əli qızı
+Mehdiyeva"), or at the head of a coordination that shares the surname ("Ülviyyə və Fidan
+Sadıqzadə"). A line break or a sentence end in between breaks the pair.
+
+Every surname candidate is checked against a table of the folded given-name forms (spellings,
+Russian case forms, initials) of the people who carry that surname, so the common case costs a
+few dictionary lookups. The words around a candidate are read with small anchored regular
+expressions: no tokenizer runs over the whole text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cache, lru_cache
+from typing import NamedTuple
+
+from monitor.matching import morphology, variants
+from monitor.matching.normalize import fold
+
+_HONORIFICS = frozenset(
+    fold(w)
+    for w in (
+        "xanım",
+        "xanum",
+        "hanım",
+        "bəy",
+        "bay",
+        "müəllim",
+        "ханум",
+        "ханым",
+        "госпожа",
+        "mrs",
+        "ms",
+        "mr",
+        "miss",
+        "dr",
+    )
+)
+_PATRONYMIC_WORDS = frozenset(fold(w) for w in ("qızı", "oğlu", "kızı", "кызы", "оглы", "gizi"))
+_PATRONYMIC_ENDINGS = tuple(
+    fold(e) for e in ("ovna", "evna", "ovich", "evich", "овна", "евна", "ична", "ович", "евич")
+)
+_CONJUNCTIONS = frozenset(fold(w) for w in ("və", "ve", "ilə", "and", "&", "и"))
+_APOSTROPHES = "'’ʼ`"
+_NO_APOSTROPHES = str.maketrans("", "", _APOSTROPHES)
+_MAX_FILLERS = 2
+_MAX_COORDINATED = 3
+_REACH = 48
+
+# A word read backwards from a position: spaces, an optional comma, an optional full stop
+# (an initial), then letters. Matching the reversed slice keeps the regex anchored.
+_BACK = re.compile(
+    r"[ \t\u00a0\u202f\u2009]*(,?)[ \t\u00a0\u202f\u2009]*(\.?)((?:[^\W\d_]|['’ʼ`-])+)"
+)
+_FORWARD = re.compile(r"[ \t\u00a0\u202f\u2009]*((?:[^\W\d_]|['’ʼ`-])+)")
+_TAIL = re.compile(r"[^\W\d_]*(?:['’ʼ`][^\W\d_]+)?")
+
+# (start, end, text, comma-before-the-position)
+Word = tuple[int, int, str, bool]
+
+
+class Spelling(NamedTuple):
+    """One way to write a name token: the stem the automaton holds and the endings it takes."""
+
+    stem: str
+    folded: str
+    endings: frozenset[str]
+    label: str
+
+
+@cache
+def spellings(token: str, role: str, gender: morphology.Gender) -> tuple[Spelling, ...]:
+    """Spellings of a given name, surname or nickname with their case endings (cached)."""
+    out = []
+    for spelling, label in variants.spellings(token):
+        if variants.is_cyrillic(spelling):
+            stem, endings = morphology.cyrillic_forms(spelling, role, gender)
+        else:
+            male = role == "surname" and gender is morphology.Gender.MALE
+            stem, endings = spelling, morphology.latin_endings(spelling, male_surname=male)
+        out.append(Spelling(stem, fold(stem), endings, label))
+    return tuple(out)
+
+
+@cache
+def given_forms(token: str, gender: morphology.Gender) -> frozenset[str]:
+    """Folded forms a given name takes in front of a surname, and its initials ("g.").
+
+    Azerbaijani and English put the case ending on the surname only; Russian declines both
+    (Гюльнары Мехдиевой), so Cyrillic spellings contribute every case form.
+    """
+    out: set[str] = set()
+    for s in spellings(token, "given", gender):
+        if variants.is_cyrillic(s.stem):
+            out.update(s.folded + e for e in s.endings)
+        else:
+            out.add(s.folded)
+        out.update(i + "." for i in variants.initials(s.stem))
+    return frozenset(out)
+
+
+def word_before(work: str, pos: int) -> Word | None:
+    """The word ending just before `pos` on the same line and in the same sentence."""
+    lo = max(0, pos - _REACH)
+    m = _BACK.match(work[lo:pos][::-1])
+    if m is None or (m.group(2) and len(m.group(3)) > 2):
+        return None  # punctuation, a line break, or a sentence that ended
+    start = pos - m.end()
+    end = pos - m.start(2)
+    return start, end, work[start:end], bool(m.group(1))
+
+
+def word_after(work: str, pos: int) -> Word | None:
+    """The word starting just after `pos`, with only spaces between."""
+    m = _FORWARD.match(work, pos)
+    if m is None:
+        return None
+    return m.start(1), m.end(1), m.group(1), False
+
+
+@lru_cache(maxsize=65536)
+def folded(word: str) -> str:
+    """A word's comparison form; an initial keeps its full stop ("g.")."""
+    if word.endswith(".") and len(word) <= 3:
+        return fold(word[:-1]) + "."
+    return fold(word.translate(_NO_APOSTROPHES))
+
+
+@lru_cache(maxsize=65536)
+def is_filler(word: str) -> bool:
+    """Honorifics, patronymics and middle initials may stand inside a full name."""
+    f = fold(word.rstrip("."))
+    return (
+        f in _HONORIFICS
+        or f in _PATRONYMIC_WORDS
+        or f.endswith(_PATRONYMIC_ENDINGS)
+        or (word.endswith(".") and len(f) == 1)
+    )
+
+
+def given_before(
+    work: str, start: int, table: dict[str, frozenset[int]], first: Word | None
+) -> list[tuple[int, int]]:
+    """(activist, name start) for people in `table` whose given name precedes the surname.
+
+    `first` is the word right before the surname, already read by the caller.
+    """
+    word = first
+    found: frozenset[int] = frozenset()
+    for _ in range(_MAX_FILLERS + 1):
+        if word is None or word[3]:
+            return []
+        found = table.get(folded(word[2]), frozenset())
+        if found or not is_filler(word[2]):
+            break
+        if fold(word[2]) in _PATRONYMIC_WORDS:  # "Əli qızı": the father's name goes too
+            word = word_before(work, word[0])
+        word = word_before(work, word[0]) if word else None
+    if word is None:
+        return []
+    out = [(aid, word[0]) for aid in found]
+    if found or word[2][:1].isupper():
+        out += _coordinated(work, word, table, found)
+    return out
+
+
+def _coordinated(
+    work: str, last: Word, table: dict[str, frozenset[int]], done: frozenset[int]
+) -> list[tuple[int, int]]:
+    """Given names earlier in "A və B Surname" or "A, B and C Surname"."""
+    out: list[tuple[int, int]] = []
+    for _ in range(_MAX_COORDINATED):
+        link = word_before(work, last[0])
+        if link is None:
+            break
+        if link[3]:
+            name: Word | None = link
+        elif fold(link[2]) in _CONJUNCTIONS:
+            name = word_before(work, link[0])
+        else:
+            break
+        if name is None or not name[2][:1].isupper():
+            break
+        found = table.get(folded(name[2]), frozenset()) - done
+        out += [(aid, name[0]) for aid in found]
+        done |= found
+        last = name
+    return out
+
+
+def given_after(work: str, stop: int, table: dict[str, frozenset[int]]) -> list[tuple[int, int]]:
+    """(activist, name end) for people whose given name follows: "Mehdiyeva Gülnarə"."""
+    word = word_after(work, stop)
+    if word is None:
+        return []
+    return [(aid, word[1]) for aid in table.get(folded(word[2]), frozenset())]
+
+
+def ending(work: str, end: int, endings: frozenset[str]) -> str | None:
+    """The case ending after a stem if the stem takes it; None when the word goes on."""
+    m = _TAIL.match(work, end)
+    tail = m.group() if m else ""
+    if fold(tail.translate(_NO_APOSTROPHES)) in endings:
+        return tail
+    return None
+
+
+def note(label: str, tail: str) -> str:
+    """How a name matched, for people tuning registrations."""
+    bare = tail.lstrip(_APOSTROPHES)
+    return f"{label}, case ending -{bare}" if bare else label
+
+
+def after_other_name(work: str, word: Word | None) -> bool:
+    """Whether `word`, right before a surname, is a capitalised word mid-sentence: most likely
+    another person's given name, so the surname is not evidence for ours."""
+    if word is None or word[3] or not word[2][:1].isupper() or is_filler(word[2]):
+        return False
+    before = work[max(0, word[0] - 3) : word[0]].rstrip(" \t\u00a0")
+    return bool(before) and before[-1] not in ".!?\n\"«“„'(:—–-"
+
+
+def occurrences(
+    work: str, lo: int, hi: int, spelling: Spelling, forms: frozenset[str], surnames: frozenset[str]
+) -> Iterator[tuple[int, int]]:
+    """A given name standing alone in work[lo:hi], not followed by someone else's surname."""
+    for form in forms:
+        pos = work.find(form, lo, hi)
+        while pos >= 0:
+            end = pos + len(form)
+            tail = ending(work, end, spelling.endings)
+            before = work[pos - 1] if pos else " "
+            if tail is not None and not before.isalnum() and before not in "@./_-":
+                stop = end + len(tail)
+                if not _continues(work, stop) and not _other_surname(work, stop, surnames):
+                    yield pos, stop
+            pos = work.find(form, end, hi)
+
+
+def _continues(work: str, end: int) -> bool:
+    """Whether a handle, address or domain goes on after `end` (lala in lala.vakil)."""
+    return end + 1 < len(work) and work[end] in "._@" and work[end + 1].isalnum()
+
+
+def _other_surname(work: str, end: int, surnames: frozenset[str]) -> bool:
+    word = word_after(work, end)
+    if word is None or not word[2][:1].isupper() or is_filler(word[2]):
+        return False
+    f = fold(word[2].translate(_NO_APOSTROPHES))
+    return not any(f.startswith(s) for s in surnames)

@@ -1,0 +1,274 @@
+"""The orchestrator: Item → capture → match → classify → incident → outbox entry.
+
+One transaction per source pass: the captures and their chain entries, the sightings, the
+incident changes, the outbox rows and the "seen" marks are committed together. A crash loses
+nothing (the next pass re-fetches and the uncommitted items are new again) and duplicates
+nothing (committed items are marked seen; sightings are unique per source, item and activist).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import or_
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlmodel import Session, col, select
+
+from monitor import activists as registration
+from monitor.matching import Matcher, Mention, analyse
+from monitor.models import SeenItem, utcnow
+from monitor.registry import Item, SourceView
+from monitor.storage import activists as activist_store
+from monitor.storage import captures
+from monitor.storage.incidents import AlertHook, SightingInput, record_sighting
+from monitor.store import Store
+
+log = logging.getLogger(__name__)
+COMMIT_ATTEMPTS = 5
+# Severity of collector-reported signals when the collector does not say.
+DEFAULT_SEVERITY = {
+    "account_takeover": "high",
+    "phishing": "high",
+    "breach": "medium",
+    "impersonation": "medium",
+    "leak": "high",
+}
+
+
+@dataclass
+class PassReport:
+    """What one source's items did, for the cycle summary (counts only, no content)."""
+
+    items: int = 0
+    new_items: int = 0
+    sightings: int = 0
+    incidents_created: int = 0
+    alerts: int = 0
+    incident_ids: set[int] = field(default_factory=set)
+
+    def add(self, other: PassReport) -> None:
+        self.items += other.items
+        self.new_items += other.new_items
+        self.sightings += other.sightings
+        self.incidents_created += other.incidents_created
+        self.alerts += other.alerts
+        self.incident_ids |= other.incident_ids
+
+
+class MatcherCache:
+    """Keeps one matcher and rebuilds it only when the registry changed.
+
+    The registry is looked at no more than every `recheck_seconds`, so a new registration
+    takes effect within seconds without a query per collected source.
+    """
+
+    def __init__(self, store: Store, recheck_seconds: float = 5.0) -> None:
+        self.store = store
+        self.recheck_seconds = recheck_seconds
+        self._fingerprint: tuple[int, int, str] | None = None
+        self._matcher: Matcher | None = None
+        self._checked_at = 0.0
+
+    def get(self) -> Matcher:
+        now = time.monotonic()
+        if self._matcher is not None and now - self._checked_at < self.recheck_seconds:
+            return self._matcher
+        self._checked_at = now
+        current = activist_store.fingerprint(self.store)
+        if self._matcher is None or current != self._fingerprint:
+            registrations = [
+                registration.to_registration(r.id, r.idents)
+                for r in activist_store.list_all(self.store)
+            ]
+            self._matcher = Matcher.build(registrations)
+            self._fingerprint = current
+            log.info("matcher built activists=%d", len(registrations))
+        return self._matcher
+
+
+class Pipeline:
+    def __init__(
+        self, store: Store, matchers: MatcherCache, alert: AlertHook | None = None
+    ) -> None:
+        self.store = store
+        self.matchers = matchers
+        self.alert = alert
+
+    def process(self, source: SourceView, items: Sequence[Item]) -> PassReport:
+        """Run a source's items through the pipeline in one transaction (retried on conflict)."""
+        for attempt in range(1, COMMIT_ATTEMPTS + 1):
+            try:
+                return self._process(source, items)
+            except (IntegrityError, OperationalError) as exc:
+                if attempt == COMMIT_ATTEMPTS:
+                    raise
+                log.warning(
+                    "retrying source_id=%d attempt=%d: %s", source.id, attempt, type(exc).__name__
+                )
+        raise AssertionError("unreachable")
+
+    def _process(self, source: SourceView, items: Sequence[Item]) -> PassReport:
+        report = PassReport(items=len(items))
+        keyed = [(item, *self._lookups(source, item)) for item in items]
+        with Session(self.store.engine) as session:
+            fresh = _unseen(session, source.id, keyed)
+            report.new_items = len(fresh)
+            needs_matcher = any(item.activist_id is None for item, _, _ in fresh)
+            matcher = self.matchers.get() if needs_matcher else None
+            capture_ids: dict[int, int] = {}
+            for item, _, _ in fresh:
+                self._record(session, source, item, matcher, capture_ids, report)
+            if fresh:
+                now = utcnow()
+                session.execute(
+                    sa.insert(SeenItem),
+                    [
+                        {
+                            "source_id": source.id,
+                            "item_lookup": item_lookup,
+                            "content_lookup": content_lookup,
+                            "seen_at": now,
+                        }
+                        for _, item_lookup, content_lookup in fresh
+                    ],
+                )
+            session.commit()
+        return report
+
+    def _lookups(self, source: SourceView, item: Item) -> tuple[str, str]:
+        vault = self.store.vault
+        return (
+            vault.lookup(f"item:{source.id}", item.key + "\x00" + item.version),
+            vault.lookup(f"content:{source.id}", item.content_sha256),
+        )
+
+    def _record(
+        self,
+        session: Session,
+        source: SourceView,
+        item: Item,
+        matcher: Matcher | None,
+        capture_ids: dict[int, int],
+        report: PassReport,
+    ) -> None:
+        findings = self._findings(source, item, matcher)
+        if not findings:
+            return
+        capture_id = capture_ids.get(id(item.fetched))
+        if capture_id is None:
+            capture_id = captures.append(session, self.store.vault, item.fetched, source.id)
+            capture_ids[id(item.fetched)] = capture_id
+        for finding in findings:
+            outcome = record_sighting(
+                session, self.store.vault, replace(finding, capture_id=capture_id), self.alert
+            )
+            if not outcome.duplicate:
+                report.sightings += 1
+                report.incidents_created += int(outcome.created)
+                report.alerts += outcome.alerts
+                report.incident_ids.add(outcome.incident_id)
+
+    def _findings(
+        self, source: SourceView, item: Item, matcher: Matcher | None
+    ) -> list[SightingInput]:
+        if item.activist_id is not None and item.kind is not None:
+            return [self._signal_finding(source, item)]
+        if matcher is None:
+            return []
+        text = f"{item.title}\n{item.text}" if item.title else item.text
+        return [self._mention_finding(source, item, m, text) for m in analyse(matcher, text)]
+
+    def _signal_finding(self, source: SourceView, item: Item) -> SightingInput:
+        assert item.activist_id is not None and item.kind is not None
+        story = item.story or f"{item.kind}:{source.id}:{item.key}"
+        return SightingInput(
+            activist_id=item.activist_id,
+            kind=item.kind,
+            base_severity=item.severity or DEFAULT_SEVERITY.get(item.kind, "medium"),
+            score=1.0,
+            title=item.title,
+            text=item.text,
+            story_key=self.store.vault.lookup("story", story),
+            item_key=item.key,
+            seen_at=utcnow(),
+            source_id=source.id,
+            url=item.url,
+            published_at=item.published_at,
+            signals=(item.signal,) if item.signal else (),
+            evidence={"signal": item.signal, **dict(item.evidence)},
+            group_by_text=False,
+        )
+
+    def _mention_finding(
+        self, source: SourceView, item: Item, mention: Mention, text: str
+    ) -> SightingInput:
+        return SightingInput(
+            activist_id=mention.activist_id,
+            kind=mention.kind,
+            base_severity=mention.severity,
+            score=mention.score,
+            title=item.title or text[:120],
+            text=item.text,
+            story_key=self.store.vault.lookup("story", item.content_sha256),
+            item_key=item.key,
+            seen_at=utcnow(),
+            source_id=source.id,
+            url=item.url,
+            published_at=item.published_at,
+            evidence=mention_evidence(mention),
+        )
+
+
+def mention_evidence(mention: Mention) -> dict[str, Any]:
+    """Why the matcher and classifier decided as they did (sealed with the sighting)."""
+    return {
+        "hits": [{"how": h.how, "matched": h.matched} for h in mention.hits],
+        "cues": [
+            {
+                "kind": c.kind,
+                "term": c.term,
+                "lang": c.lang,
+                "distance": c.distance,
+                "contribution": round(c.contribution, 3),
+            }
+            for c in mention.cues
+        ],
+        "scores": {k: round(v, 3) for k, v in mention.scores.items()},
+    }
+
+
+def _unseen(
+    session: Session, source_id: int, keyed: list[tuple[Item, str, str]]
+) -> list[tuple[Item, str, str]]:
+    """Items whose version and content this source has not delivered before (nor twice now)."""
+    if not keyed:
+        return []
+    seen_items, seen_contents = set(), set()
+    for start in range(0, len(keyed), 400):
+        chunk = keyed[start : start + 400]
+        rows = session.exec(
+            select(SeenItem.item_lookup, SeenItem.content_lookup).where(
+                SeenItem.source_id == source_id,
+                or_(
+                    col(SeenItem.item_lookup).in_([k[1] for k in chunk]),
+                    col(SeenItem.content_lookup).in_([k[2] for k in chunk]),
+                ),
+            )
+        ).all()
+        for item_lookup, content_lookup in rows:
+            seen_items.add(item_lookup)
+            seen_contents.add(content_lookup)
+    fresh = []
+    for entry in keyed:
+        _, item_lookup, content_lookup = entry
+        if item_lookup in seen_items or content_lookup in seen_contents:
+            continue
+        seen_items.add(item_lookup)
+        seen_contents.add(content_lookup)
+        fresh.append(entry)
+    return fresh

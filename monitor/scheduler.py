@@ -1,0 +1,253 @@
+"""Collection cycles: which sources are due, who polls them, and what happens when one fails.
+
+A worker leases due sources (on PostgreSQL with SKIP LOCKED, so several workers never poll the
+same source), collects them under a global concurrency limit, hands the items to the pipeline,
+and records each source's health. A failing source backs off exponentially (with jitter, so a
+fleet of failing feeds does not retry in lockstep) and keeps its last error for `source list`;
+it never stops the others. Fetching is asynchronous; database work runs in one worker thread so
+the event loop keeps fetching meanwhile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import socket
+import uuid
+from collections.abc import Callable
+from concurrent.futures import Executor, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TypeVar
+
+from monitor import registry
+from monitor.errors import UserError
+from monitor.net import FetchError, HttpClient
+from monitor.pipeline import PassReport, Pipeline
+from monitor.registry import Collector, SourceView
+from monitor.storage import sources as source_store
+from monitor.storage.sources import NextCheck, Outcome
+from monitor.store import Store
+
+log = logging.getLogger(__name__)
+
+JITTER = 0.1
+MAX_BACKOFF = timedelta(hours=24)
+MIN_RETRY = timedelta(seconds=60)
+FINISH_BATCH = 64
+
+
+def next_check(
+    now: datetime, every_seconds: int, failures: int, rng: random.Random | None = None
+) -> datetime:
+    """When to look again: the interval after a success, doubling per failure (capped)."""
+    rng = rng or random.Random()
+    if failures == 0:
+        delay = timedelta(seconds=every_seconds)
+    else:
+        grown = timedelta(seconds=every_seconds * 2 ** min(failures - 1, 16))
+        delay = max(MIN_RETRY, min(MAX_BACKOFF, grown))
+    return now + delay * rng.uniform(1 - JITTER, 1 + JITTER)
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()[:32]}-{uuid.uuid4().hex[:8]}"
+
+
+@dataclass
+class CycleReport:
+    """Counts for one cycle: what a person or a metrics scraper wants to know."""
+
+    sources: int = 0
+    ok: int = 0
+    not_modified: int = 0
+    failed: int = 0
+    passes: PassReport = field(default_factory=PassReport)
+    errors: dict[int, str] = field(default_factory=dict)
+
+    def add(self, source: SourceView, result: SourceResult) -> None:
+        self.sources += 1
+        if not result.outcome.ok:
+            self.failed += 1
+            self.errors[source.id] = result.outcome.error or result.outcome.error_code or "error"
+            return
+        self.ok += 1
+        self.not_modified += int(result.not_modified)
+        if result.passed is not None:
+            self.passes.add(result.passed)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "sources": self.sources,
+            "ok": self.ok,
+            "not_modified": self.not_modified,
+            "failed": self.failed,
+            "items": self.passes.items,
+            "new_items": self.passes.new_items,
+            "sightings": self.passes.sightings,
+            "incidents_created": self.passes.incidents_created,
+            "alerts_queued": self.passes.alerts,
+            "errors": {str(k): v for k, v in sorted(self.errors.items())},
+        }
+
+
+@dataclass(frozen=True)
+class SourceResult:
+    outcome: Outcome
+    passed: PassReport | None = None
+    not_modified: bool = False
+
+
+ProgressHook = Callable[[SourceView, SourceResult], None]
+T = TypeVar("T")
+
+
+class Scheduler:
+    def __init__(
+        self,
+        store: Store,
+        http: HttpClient,
+        pipeline: Pipeline,
+        *,
+        worker: str | None = None,
+        concurrency: int | None = None,
+        collectors: dict[str, type[Collector]] | None = None,
+        cpu: Executor | None = None,
+    ) -> None:
+        self.store = store
+        self.cpu = cpu
+        self.http = http
+        self.pipeline = pipeline
+        self.worker = worker or worker_name()
+        self.concurrency = concurrency or store.config.collect_concurrency
+        self.collectors = collectors if collectors is not None else registry.collectors()
+        self.database = ThreadPoolExecutor(max_workers=1, thread_name_prefix="monitor-db")
+        self.source_timeout = store.config.http_timeout * 4
+        self.lease = timedelta(seconds=store.config.lease_seconds)
+
+    def close(self) -> None:
+        self.database.shutdown(wait=True)
+
+    async def _db(self, func: Callable[..., T], *args: object) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self.database, func, *args)
+
+    async def run_cycle(
+        self,
+        *,
+        every_source: bool = False,
+        stop: asyncio.Event | None = None,
+        progress: ProgressHook | None = None,
+    ) -> CycleReport:
+        """Collect every due source once (`every_source`: all of them), then return.
+
+        Sources are claimed in batches and their outcomes recorded in batches, so the
+        database sees a few transactions per batch rather than several per source.
+        """
+        report = CycleReport()
+        stop = stop or asyncio.Event()
+        since = await self._db(source_store.current_time, self.store) if every_source else None
+        running: dict[asyncio.Task[SourceResult], SourceView] = {}
+        finished_batch: list[tuple[int, Outcome, NextCheck]] = []
+        try:
+            while not stop.is_set():
+                if len(running) <= self.concurrency // 2:
+                    await self._fill(running, since)
+                if not running:
+                    break
+                done, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    source = running.pop(task)
+                    result = task.result()
+                    finished_batch.append((source.id, result.outcome, self._next(source)))
+                    report.add(source, result)
+                    if progress:
+                        progress(source, result)
+                if len(finished_batch) >= FINISH_BATCH or not running:
+                    await self._record(finished_batch)
+        finally:
+            await self._record(finished_batch)
+            await self._abandon(running)
+        return report
+
+    def _next(self, source: SourceView) -> NextCheck:
+        rng = random.Random()
+        every = source.every_seconds
+        return lambda now, failures: next_check(now, every, failures, rng)
+
+    async def _record(self, batch: list[tuple[int, Outcome, NextCheck]]) -> None:
+        if batch:
+            outcomes = list(batch)
+            batch.clear()
+            await self._db(source_store.finish_many, self.store, self.worker, outcomes)
+
+    async def _fill(
+        self, running: dict[asyncio.Task[SourceResult], SourceView], since: datetime | None
+    ) -> None:
+        room = self.concurrency - len(running)
+        if room <= 0:
+            return
+        claimed = await self._db(self._claim, room, since)
+        for source in claimed:
+            running[asyncio.create_task(self._collect(source))] = source
+
+    def _claim(self, room: int, since: datetime | None) -> list[SourceView]:
+        return source_store.claim_due(
+            self.store, self.worker, limit=room, lease=self.lease, checked_before=since
+        )
+
+    async def _abandon(self, running: dict[asyncio.Task[SourceResult], SourceView]) -> None:
+        """On shutdown: stop what is in flight and hand its leases back at once."""
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
+        ids = [source.id for source in running.values()]
+        await self._db(source_store.release, self.store, ids, self.worker)
+
+    async def _collect(self, source: SourceView) -> SourceResult:
+        result = await self._fetch_and_process(source)
+        log.info(
+            "collected source_id=%d kind=%s ok=%s code=%s",
+            source.id,
+            source.kind,
+            result.outcome.ok,
+            result.outcome.error_code,
+        )
+        return result
+
+    async def _fetch_and_process(self, source: SourceView) -> SourceResult:
+        collector_class = self.collectors.get(source.kind)
+        if collector_class is None:
+            return _failure("unknown_kind", f"no collector for {source.kind}")
+        try:
+            collected = await asyncio.wait_for(
+                collector_class(self.http, self.cpu, self.store.config).collect(source),
+                self.source_timeout,
+            )
+            passed = (
+                await self._db(self.pipeline.process, source, collected.items)
+                if collected.items
+                else PassReport()
+            )
+        except FetchError as exc:
+            return _failure(exc.code, str(exc))
+        except TimeoutError:
+            return _failure("timeout", f"collection took longer than {self.source_timeout:.0f} s")
+        except UserError as exc:
+            return _failure(exc.code, exc.message)
+        except Exception as exc:  # a bug or a hostile input must not stop the other sources
+            log.error("source_id=%d failed: %s", source.id, type(exc).__name__)
+            log.debug("source_id=%d traceback", source.id, exc_info=True)
+            return _failure("internal", f"internal error ({type(exc).__name__})")
+        outcome = Outcome(
+            True,
+            error_code=None,
+            etag=collected.etag,
+            last_modified=collected.last_modified,
+            state=dict(collected.state),
+        )
+        return SourceResult(outcome, passed, collected.not_modified)
+
+
+def _failure(code: str, message: str) -> SourceResult:
+    return SourceResult(Outcome(False, error_code=code, error=message))

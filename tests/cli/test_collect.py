@@ -1,0 +1,79 @@
+"""End to end: the labelled corpus served locally, collected, and the log checked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests import corpus
+from tests.conftest import Cli
+from tests.localweb import LocalWeb
+
+
+def _serve_corpus(web: LocalWeb) -> list[str]:
+    return [
+        web.serve(f"/feeds/{path.name}", path.read_bytes(), content_type="application/rss+xml")
+        for path in sorted((corpus.CORPUS / "feeds").glob("*.xml"))
+    ]
+
+
+def _register(cli: Cli) -> dict[str, int]:
+    return {
+        person["key"]: cli.json("activist", "add", *corpus.add_args(person))["id"]
+        for person in corpus.registry()
+    }
+
+
+def test_corpus_end_to_end_meets_the_targets_and_a_second_run_adds_nothing(
+    monitor_cli: Cli, web: LocalWeb
+) -> None:
+    ids = _register(monitor_cli)
+    for url in _serve_corpus(web):
+        monitor_cli.ok("source", "add", "feed", url)
+    first = monitor_cli.json("collect", "--once", "--all")
+    assert first["failed"] == 0 and first["new_items"] == 152
+    incidents = monitor_cli.json("incidents")
+    result = corpus.score(incidents, ids, corpus.labels())
+    print(result)
+    assert result.attribution_f1 >= 0.95
+    assert result.harmful_precision >= 0.85 and result.harmful_recall >= 0.85
+    second = monitor_cli.json("collect", "--once", "--all")
+    assert (second["new_items"], second["sightings"]) == (0, 0)
+    assert monitor_cli.json("incidents") == incidents
+    assert monitor_cli.json("verify", "--store")["ok"] is True
+
+
+def test_incident_json_has_the_contract_fields(monitor_cli: Cli, web: LocalWeb) -> None:
+    _register(monitor_cli)
+    for url in _serve_corpus(web)[:3]:
+        monitor_cli.ok("source", "add", "feed", url)
+    monitor_cli.ok("collect", "--once", "--all")
+    incidents = monitor_cli.json("incidents")
+    assert incidents
+    required = {"id", "activist_id", "kind", "severity", "status", "title", "first_seen"}
+    required |= {"last_seen", "sightings", "urls", "playbooks"}
+    for incident in incidents:
+        assert required <= incident.keys()
+        assert incident["urls"] and incident["sightings"] >= 1
+        if incident["kind"] != "mention":
+            assert incident["playbooks"]
+
+
+def test_a_page_that_newly_names_an_activist_is_a_new_sighting(
+    monitor_cli: Cli, web: LocalWeb, tmp_path: Path
+) -> None:
+    monitor_cli.ok("activist", "add", "Gülnarə Mehdiyeva", "--alias", "Гюльнара Мехдиева")
+    monitor_cli.ok("activist", "add", "Aytən Quliyeva")
+    url = web.serve("/page", "<article><p>Bakıda hava yaxşıdır.</p></article>")
+    monitor_cli.ok("source", "add", "page", url)
+    assert monitor_cli.json("collect", "--once", "--all")["sightings"] == 0
+    web.serve("/page", "<article><p>Xain Gülnarə Mehdiyeva xalqa xəyanət edib.</p></article>")
+    assert monitor_cli.json("collect", "--once", "--all")["sightings"] == 1
+    assert monitor_cli.json("collect", "--once", "--all")["new_items"] == 0
+    web.serve(
+        "/page",
+        "<article><p>Xain Gülnarə Mehdiyeva xalqa xəyanət edib. "
+        "Onun rəfiqəsi Aytən Quliyeva da xaindir.</p></article>",
+    )
+    assert monitor_cli.json("collect", "--once", "--all")["sightings"] == 1
+    by_activist = {i["activist_id"] for i in monitor_cli.json("incidents")}
+    assert by_activist == {1, 2}
