@@ -325,6 +325,16 @@ class HttpClient:
             weakref.WeakValueDictionary()
         )
 
+    @property
+    def config(self) -> Config:
+        """The settings this client was made with (timeouts, caps, proxy)."""
+        return self._config
+
+    def refusal(self, address: IPAddress) -> str | None:
+        """Why this client would refuse to connect to `address`, or None: the same policy for
+        other protocols (IMAP) as for HTTP."""
+        return self._policy.refusal(address)
+
     async def __aenter__(self) -> HttpClient:
         inner = self._given_resolver
         if inner is None:
@@ -492,7 +502,7 @@ class HttpClient:
             kind = self._policy.refusal(literal)
             if kind is not None:
                 raise _refused(f"refused: {literal} is {kind} ({PRIVATE_HINT})")
-        elif proxied and not self._policy.allow_private and _is_local_name(target.raw_host):
+        elif proxied and not self._policy.allow_private and is_local_name(target.raw_host):
             raise _refused(f"refused: {target.raw_host} is a local name ({PRIVATE_HINT})")
 
     async def _exchange(
@@ -715,7 +725,7 @@ def _literal_ip(url: URL) -> IPAddress | None:
         return None
 
 
-def _is_local_name(host: str | None) -> bool:
+def is_local_name(host: str | None) -> bool:
     name = (host or "").rstrip(".").lower()
     return name == "localhost" or name.endswith(LOCAL_SUFFIXES)
 
@@ -726,7 +736,7 @@ def _proxy_connector(proxy: str) -> aiohttp_socks.ProxyConnector:
     socks5:// and socks4:// get remote DNS too: a local lookup would leak every watched host
     name to the local network and skip the Tor resolver.
     """
-    info = _proxy_info(proxy)
+    info = proxy_info(proxy)
     return aiohttp_socks.ProxyConnector(
         proxy_type=info.proxy_type,
         host=info.host,
@@ -738,7 +748,7 @@ def _proxy_connector(proxy: str) -> aiohttp_socks.ProxyConnector:
     )
 
 
-def _proxy_info(proxy: str) -> aiohttp_socks.ProxyInfo:
+def proxy_info(proxy: str) -> aiohttp_socks.ProxyInfo:
     """The parsed proxy URL; the error names no part of it, since it may hold a password."""
     try:
         url = URL(proxy)

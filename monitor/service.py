@@ -24,6 +24,7 @@ from monitor.registry import Channel
 from monitor.scheduler import CycleReport, ProgressHook, Scheduler
 from monitor.storage import outbox, status
 from monitor.store import Store
+from monitor.web import app as web_app
 
 log = logging.getLogger(__name__)
 IDLE_SECONDS = 5.0
@@ -137,16 +138,20 @@ async def dispatch(store: Store, *, once: bool) -> DispatchReport:
         restore()
 
 
-async def run(store: Store, *, idle: float = IDLE_SECONDS) -> None:
-    """The long-running service: collection and alert delivery side by side until stopped."""
+async def run(store: Store, *, idle: float = IDLE_SECONDS, serve: bool = True) -> None:
+    """The long-running service until stopped: collection, alert delivery and (unless `serve`
+    is off) the web interface, side by side on one event loop."""
     stop = asyncio.Event()
     restore = stop_on_signals(stop)
+    server = await web_app.start(store) if serve else None
     try:
         async with collection(store) as scheduler, dispatching(store) as dispatcher:
             await asyncio.gather(
                 _collect_forever(scheduler, stop, idle), dispatcher.run_forever(stop)
             )
     finally:
+        if server is not None:
+            await server.stop()
         restore()
 
 

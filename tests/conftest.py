@@ -148,9 +148,12 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Debian's headless Chromium driven by Playwright (installed by scripts/setup-system.sh)."""
+    """Debian's headless Chromium driven by Playwright (installed by scripts/setup-system.sh).
+
+    Module scope: Playwright's sync API keeps an event loop running on the main thread while
+    it is open, which would break asyncio tests collected after it."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

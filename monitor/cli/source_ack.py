@@ -12,16 +12,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import click
-from sqlmodel import Session
 
 from monitor import registry
 from monitor.cli.base import command_options, get_app, json_option
 from monitor.cli.source import source_group
 from monitor.errors import InvalidInput
-from monitor.models import Source
-from monitor.registry import SourceView
 from monitor.storage import sources as source_store
-from monitor.store import Store
 
 Acknowledge = Callable[[Mapping[str, Any], datetime], tuple[dict[str, Any], list[str]]]
 
@@ -43,7 +39,7 @@ def ack_command(source_id: int) -> None:
     """
     app = get_app()
     store = app.store()
-    view = _view(store, source_id)
+    view = source_store.view_by_id(store, source_id)
     acknowledge: Acknowledge | None = getattr(registry.collector(view.kind), "acknowledge", None)
     if acknowledge is None:
         raise InvalidInput(f"{view.kind} sources keep no baseline to acknowledge.")
@@ -54,12 +50,3 @@ def ack_command(source_id: int) -> None:
         {"id": source_id, "acknowledged": True, "accepted": accepted},
         lambda: app.out.print(f"Source #{source_id}: current profile accepted ({summary})."),
     )
-
-
-def _view(store: Store, source_id: int) -> SourceView:
-    """The source as its collector sees it (decrypted state); NotFound names the fix."""
-    source_store.get(store, source_id)
-    with Session(store.engine) as session:
-        row = session.get(Source, source_id)
-        assert row is not None
-        return source_store.view(store, row)

@@ -1,30 +1,65 @@
-"""`monitor verify`: integrity of the live evidence store."""
+"""`monitor verify`: integrity of the live evidence store, or of an exported bundle."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import click
 
-from monitor.cli.base import cli, command_options, get_app, json_option
+from monitor.bundle import verify as standalone
+from monitor.cli.base import App, cli, command_options, get_app, json_option
 from monitor.errors import UserError
+from monitor.exports_verify import verify_bundle
 from monitor.storage import captures
 
 
 @cli.command("verify")
 @command_options
 @json_option
+@click.argument("bundle", required=False, type=click.Path(exists=True, path_type=Path))
 @click.option("--store", "live_store", is_flag=True, help="Check the live evidence store.")
-def verify_command(live_store: bool) -> None:
-    """Check every capture against the hash chain, and the chain from genesis to head.
+def verify_command(bundle: Path | None, live_store: bool) -> None:
+    """Check a bundle (ZIP or extracted folder) or the live store against the hash chain.
 
-    Exits 1 and names each capture or chain entry that was altered or removed.
+    For a bundle: every file's hash, every capture against the chain entry that covers it, and
+    the chain from its first entry to the head, from the bundle alone (no database needed).
+    For the store: every capture, and the chain from genesis to head. Exits 1 and names each
+    file, capture or chain entry that was altered or removed.
 
     Example:
 
+    \b
+        monitor verify evidence-activist-3.zip
         monitor verify --store
     """
     app = get_app()
-    if not live_store:
-        raise click.UsageError("Say what to verify: --store.")
+    if bundle is not None and live_store:
+        raise click.UsageError("Verify one thing at a time: a bundle or --store.")
+    if bundle is not None:
+        _verify_bundle(app, bundle)
+    elif live_store:
+        _verify_store(app)
+    else:
+        raise click.UsageError("Say what to verify: a bundle file (FILE.zip) or --store.")
+
+
+def _verify_bundle(app: App, bundle: Path) -> None:
+    result: dict[str, Any] = {"bundle": str(bundle), **verify_bundle(bundle)}
+    app.emit(result, lambda: _render_bundle(app, result))
+    if not result["ok"]:
+        raise UserError(f"{bundle.name} failed verification.", code="verify_failed")
+
+
+def _render_bundle(app: App, result: dict[str, Any]) -> None:
+    lines = standalone.render(result).splitlines()
+    verdict = "[green]OK[/]" if result["ok"] else f"[bold red]FAILED[/] ({len(result['problems'])})"
+    app.out.print(f"Bundle {result['bundle']}: {verdict}", highlight=False)
+    for line in lines[1:]:
+        app.out.print(line, markup=False, highlight=False)
+
+
+def _verify_store(app: App) -> None:
     result = captures.verify_store(app.store())
     data = {
         "ok": result.ok,

@@ -1,8 +1,8 @@
 """Classify a mention: which kind of harm the text does to the person, how sure, how severe.
 
-The text around the person's hits is cut into word tokens (sentence, paragraph and quotation
-state kept per token) and run through the cue lexicons. Each cue's weight is scaled by how close
-it stands to the nearest hit of this person:
+The text around the person's hits is cut into folded word tokens and run through the cue
+lexicons; sentence, paragraph and quotation boundaries are looked up for the cues found. Each
+cue's weight is scaled by how close it stands to the nearest hit of this person:
 
 * tokens between cue and hit: 1 / (1 + d/30), so a cue next to the name counts fully and one 30
   words away half;
@@ -13,10 +13,11 @@ it stands to the nearest hit of this person:
 * a negation just before (не, not, deyil) weakens smear, leak and doxxing cues.
 
 Per kind, cue contributions combine as a noisy OR: 1 - Π(1 - c). Reporting cues (condemned,
-campaign, pro-government) damp smear and threat: an independent outlet describing a smear
-campaign names the person without smearing her. The strongest kind above 0.5 wins; below that
-the mention is a neutral `mention`. Phone numbers and e-mail addresses of the person printed in
-the text are doxxing evidence of their own.
+campaign, pro-government) damp smear most, then phishing, threat, leak and doxxing: an
+independent outlet describing a smear campaign names the person without smearing her. The
+strongest kind at 0.5 or above wins; below that the mention is a neutral `mention`. Phone
+numbers and e-mail addresses of the person printed in the text are doxxing evidence of their
+own.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from monitor.matching.lexicon import WORD, Lexicon, Term, default_lexicon, fold_token
 from monitor.matching.matcher import Hit
@@ -54,13 +56,11 @@ REPORT_DAMPING = {
     "impersonation": 0.0,
 }
 # Identifiers of the person printed in the text: publishing them is doxxing.
-IDENTIFIER_CUES = {"phone": 0.6, "email": 0.45}
+IDENTIFIER_CUES = {"phone": 0.45, "email": 0.15}
 _NEGATORS = frozenset({"не", "ни", "нет", "not", "no", "never", "deyil", "yox", "hec", "don't"})
 _NEGATABLE = frozenset({"smear", "leak", "doxxing"})
-_WINDOW = 600
+_WINDOW = 400
 _TITLE_MAX = 160
-_OPEN_QUOTES = "«„"
-_CLOSE_QUOTES = "»”"
 
 
 @dataclass(frozen=True)
@@ -152,12 +152,21 @@ class _Window:
         self.words = list(map(fold_token, raw))
         self.starts = offsets[1:-1:2]
         self.ends = offsets[2::2]
-        self.sentence_ends = [
-            m.start() for m in _SENTENCE_END.finditer(work) if not _initial(work, m.start())
-        ]
-        self.line_ends = [m.start() for m in _LINE_END.finditer(work)]
-        self.quotes = [m.span() for m in _QUOTED.finditer(work)]
         self.title_end = _title_end(work) if lo == 0 else -1
+
+    # Sentence, line and quotation boundaries are needed only once a cue is found.
+    @cached_property
+    def sentence_ends(self) -> list[int]:
+        work = self.prepared.text
+        return [m.start() for m in _SENTENCE_END.finditer(work) if not _initial(work, m.start())]
+
+    @cached_property
+    def line_ends(self) -> list[int]:
+        return [m.start() for m in _LINE_END.finditer(self.prepared.text)]
+
+    @cached_property
+    def quotes(self) -> list[tuple[int, int]]:
+        return [m.span() for m in _QUOTED.finditer(self.prepared.text)]
 
     def original(self, first: int, last: int) -> tuple[int, int]:
         """Original-text span of tokens first..last."""

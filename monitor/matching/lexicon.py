@@ -87,7 +87,7 @@ def parse(document: dict, lang: str) -> list[Term]:
 def default_lexicon() -> Lexicon:
     """The lexicons shipped in monitor/matching/lexicons/, loaded once per process."""
     terms: list[Term] = []
-    folder = resources.files("monitor.matching") / "lexicons"
+    folder = resources.files("monitor.matching.lexicons")
     for lang in LANGS:
         document = yaml.safe_load((folder / f"{lang}.yaml").read_text(encoding="utf-8"))
         terms.extend(parse(document, lang))

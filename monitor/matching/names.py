@@ -48,6 +48,7 @@ _PATRONYMIC_ENDINGS = tuple(
     fold(e) for e in ("ovna", "evna", "ovich", "evich", "овна", "евна", "ична", "ович", "евич")
 )
 _CONJUNCTIONS = frozenset(fold(w) for w in ("və", "ve", "ilə", "and", "&", "и"))
+_LINKS = (",", "&", " və", " ve", " ilə", " and", " и", " VƏ", " VE", " AND", " И", " Və", " And")
 _APOSTROPHES = "'’ʼ`"
 _NO_APOSTROPHES = str.maketrans("", "", _APOSTROPHES)
 _MAX_FILLERS = 2
@@ -166,9 +167,15 @@ def given_before(
     if word is None:
         return []
     out = [(aid, word[0]) for aid in found]
-    if found or word[2][:1].isupper():
+    if (found or word[2][:1].isupper()) and _links_back(work, word[0]):
         out += _coordinated(work, word, table, found)
     return out
+
+
+def _links_back(work: str, start: int) -> bool:
+    """Cheap test for a conjunction or comma before `start`, so that most candidates skip the
+    coordination walk."""
+    return work[max(0, start - 6) : start].rstrip(" \t\u00a0").endswith(_LINKS)
 
 
 def _coordinated(

@@ -18,7 +18,7 @@ from functools import cache
 from monitor.matching.normalize import fold
 
 # Variants per token, most plausible first; beyond this the extra spellings are noise.
-MAX_VARIANTS = 32
+MAX_VARIANTS = 24
 
 # Azerbaijani Latin letter classes and the ways they are written elsewhere.
 _AZ_CLASSES: dict[str, tuple[str, ...]] = {

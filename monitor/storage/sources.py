@@ -323,3 +323,12 @@ def release(store: Store, source_ids: list[int], worker: str) -> None:
             row.lease_expires_at = None
             session.add(row)
         session.commit()
+
+
+def view_by_id(store: Store, source_id: int) -> SourceView:
+    """A source as its collector sees it (decrypted target and state)."""
+    with Session(store.engine) as session:
+        row = session.get(Source, source_id)
+        if row is None:
+            raise NotFound(f"No source with id {source_id}. `monitor source list` shows ids.")
+        return view(store, row)

@@ -1,0 +1,170 @@
+"""Kinds, distance weighting, reporting context, severity and explanations."""
+
+import pytest
+
+from monitor.errors import UserError
+from monitor.matching import Matcher, Registration, analyse, classify, explain
+from monitor.matching.lexicon import Lexicon, parse
+
+PEOPLE = [
+    Registration(
+        1, ("Aysel Nəcəfova", "Aysel Najafova", "Айсель Наджафова"), phones=("+994552187734",)
+    ),
+    Registration(2, ("Tural Ağayev", "Tural Aghayev", "Турал Агаев")),
+]
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher.build(PEOPLE)
+
+
+def kinds(matcher: Matcher, text: str) -> dict[int, str]:
+    return {m.activist_id: m.kind for m in analyse(matcher, text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Aysel Nəcəfova qrantyeyən xaindir, xalqını satan bu qadın əxlaqsızdır.", "smear"),
+        ("Айсель Наджафова — предательница и грантоедка на службе Запада.", "smear"),
+        ("Aysel Najafova is a traitor and a foreign agent who despises our traditions.", "smear"),
+        ("Aysel Nəcəfovanın intim yazışmaları əlimizə keçib, hamısını paylaşırıq.", "leak"),
+        ("Слитые интимные фото Айсель Наджафовой: смотрите по ссылке в закрепе.", "leak"),
+        ("Leaked: private chats of Aysel Najafova. Screenshots below.", "leak"),
+        (
+            "Aysel Nəcəfova Xətai rayonunda yaşayır, ünvanı: Babək prospekti 5, mənzil 12.",
+            "doxxing",
+        ),
+        (
+            "Айсель Наджафова проживает по адресу: улица Низами, дом 3, кв. 8. Звоните ей.",
+            "doxxing",
+        ),
+        (
+            "Aysel Najafova lives at 12 Nizami Street, third floor. Her number: +994 55 218 77 34.",
+            "doxxing",
+        ),
+        ("Aysel Nəcəfova, harada yaşadığını bilirik. Susmasan, peşman olacaqsan.", "threat"),
+        ("Айсель Наджафова, мы знаем, где ты живёшь. Это последнее предупреждение.", "threat"),
+        (
+            "Aysel Najafova, you were warned. We know where you live and we will be waiting.",
+            "threat",
+        ),
+        ("Instagram-da Aysel Nəcəfovanın adından saxta hesab açılıb.", "impersonation"),
+        ("Фейковый аккаунт выдаёт себя за Айсель Наджафову.", "impersonation"),
+        ("A fake account claims to be Aysel Najafova and asks for money.", "impersonation"),
+        (
+            "Aysel Najafova warns of a phishing page asking for your password and SMS codes.",
+            "phishing",
+        ),
+        ("Aysel Nəcəfova beynəlxalq mükafata layiq görülüb.", "mention"),
+        ("Айсель Наджафова выступила на конференции в Женеве.", "mention"),
+        ("Aysel Najafova spoke at a conference on women's rights.", "mention"),
+    ],
+)
+def test_kind_by_language(matcher: Matcher, text: str, kind: str) -> None:
+    assert kinds(matcher, text) == {1: kind}
+
+
+def test_reporting_on_a_smear_campaign_is_a_mention(matcher: Matcher) -> None:
+    text = (
+        "Проправительственные сайты называют Айсель Наджафову «предательницей». "
+        "Правозащитники осудили травлю."
+    )
+    [mention] = analyse(matcher, text)
+    assert mention.kind == "mention"
+    assert mention.scores["smear"] > 0
+    assert mention.context > 0.5
+
+
+def test_cue_next_to_the_name_counts_more_than_one_paragraphs_away(matcher: Matcher) -> None:
+    near = "Aysel Nəcəfova xaindir. Bu gün hava yaxşıdır."
+    far = "Aysel Nəcəfova danışdı. Bu gün hava yaxşıdır.\n\nBaşqa xəbər: o xaindir."
+    [a] = analyse(matcher, near)
+    [b] = analyse(matcher, far)
+    [cue_a] = [c for c in a.cues if c.term == "xain*"]
+    [cue_b] = [c for c in b.cues if c.term == "xain*"]
+    assert cue_a.contribution > 2 * cue_b.contribution
+    assert cue_a.distance < cue_b.distance
+
+
+def test_cues_go_to_the_person_they_stand_next_to(matcher: Matcher) -> None:
+    text = "Aysel Nəcəfova mükafat alıb.\n\nTural Ağayev isə qrantyeyən xaindir, satqındır."
+    assert kinds(matcher, text) == {1: "mention", 2: "smear"}
+
+
+def test_negation_weakens_a_smear_cue(matcher: Matcher) -> None:
+    [plain] = analyse(matcher, "Айсель Наджафова предатель.")
+    [negated] = analyse(matcher, "Айсель Наджафова не предатель.")
+    assert negated.scores["smear"] < plain.scores["smear"]
+
+
+def test_published_phone_number_is_doxxing_evidence(matcher: Matcher) -> None:
+    [mention] = analyse(matcher, "Aysel Nəcəfova: 055 218 77 34. Zəng edin!")
+    assert mention.kind == "doxxing"
+    assert any(c.term == "<phone of the person>" and c.lang == "*" for c in mention.cues)
+
+
+def test_severity_follows_kind_and_evidence(matcher: Matcher) -> None:
+    [neutral] = analyse(matcher, "Aysel Najafova spoke at a conference.")
+    [threat] = analyse(
+        matcher,
+        "Aysel Najafova, this is your last warning. We know where you live. "
+        "Delete your posts or else you will regret it. We will kill you.",
+    )
+    assert neutral.severity == "info"
+    assert threat.kind == "threat"
+    assert threat.severity == "critical"
+
+
+def test_cues_are_ordered_strongest_first_with_offsets(matcher: Matcher) -> None:
+    text = "Aysel Nəcəfovanın intim videosu yayıldı, paylaşın!"
+    [mention] = analyse(matcher, text)
+    contributions = [c.contribution for c in mention.cues]
+    assert contributions == sorted(contributions, reverse=True)
+    assert text[mention.cues[0].start : mention.cues[0].end].lower().startswith("intim")
+    assert set(mention.scores) == {
+        "smear",
+        "leak",
+        "doxxing",
+        "threat",
+        "impersonation",
+        "phishing",
+        "mention",
+    }
+
+
+def test_classify_needs_hits() -> None:
+    with pytest.raises(ValueError):
+        classify("text", [])
+
+
+def test_explain_says_what_matched_and_why(matcher: Matcher) -> None:
+    text = "Интимная переписка Айсель Наджафовой опубликована."
+    [mention] = analyse(matcher, text)
+    lines = explain(mention, text)
+    assert lines[0].startswith("activist 1: leak")
+    assert "matched 'Айсель Наджафовой' as name (as registered, case ending -ой)" in lines[1]
+    assert any("cue 'Интимная'" in line and "→ leak" in line for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        ({"smear": {"xain*": 2}}, "weight"),
+        ({"nonsense": {"xain": 0.5}}, "unknown section"),
+        ({"smear": {"a* b": 0.5}}, "not a term"),
+    ],
+)
+def test_bad_lexicon_entries_are_refused(document: dict, message: str) -> None:
+    with pytest.raises(UserError, match=message):
+        parse(document, "az")
+
+
+def test_custom_lexicon_and_suffix_terms() -> None:
+    lexicon = Lexicon(parse({"threat": {"*masan": 0.9}}, "az"))
+    matcher = Matcher.build(PEOPLE)
+    hits = matcher.find("Tural Ağayev, dayandırmasan görərsən.")
+    mention = classify("Tural Ağayev, dayandırmasan görərsən.", hits, lexicon)
+    assert mention.kind == "threat"
+    assert mention.cues[0].term == "*masan"

@@ -1,0 +1,179 @@
+"""The spec's "Matching" examples and the corpus's name cases, as tables."""
+
+import pytest
+
+from monitor.matching import Matcher, Registration
+
+GULNARA = Registration(1, ("Gülnarə Mehdiyeva",))
+
+
+@pytest.fixture(scope="module")
+def gulnara() -> Matcher:
+    return Matcher.build([GULNARA])
+
+
+def names_found(matcher: Matcher, text: str) -> set[int]:
+    return {h.activist_id for h in matcher.find(text) if h.part == "full"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gülnarə Mehdiyeva",
+        "Gulnara Mehdiyeva bildirib ki",
+        "GÜLNARƏ MEHDİYEVA",
+        "Gülnarə xanım Mehdiyeva",
+        "Gülnarə Mehdiyevanın yazısı",
+        "Gülnarə Mehdiyevaya zəng ediblər",
+        "Gülnarə Mehdiyeva'nın",
+        "Гюльнара Мехдиева",
+        "Вызвали Гюльнару Мехдиеву",
+        "с Гюльнарой Мехдиевой",
+        "Гюльнары Мехдиевой нет",
+        "G. Mehdiyeva",
+        "Г. Мехдиевой",
+        "Mehdiyeva Gülnarə Əli qızı",
+        "Gülnarə Əli qızı Mehdiyeva",
+        "«Gülnarə Mehdiyeva»",
+        "(Gülnarə Mehdiyeva)",
+        "Gulnare Mehdiyeva",
+        "Gülnare Mehdiyeva",
+        "Gulnara Mehdieva",
+        "Gulnara Mehdiyeva's post",
+        "gülnarə mehdiyeva",
+        "Gülnarə\u00a0Mehdiyeva",
+        "Gülnarə\nMehdiyeva\n".replace("\n", " "),
+    ],
+)
+def test_spec_spellings_match(gulnara: Matcher, text: str) -> None:
+    assert names_found(gulnara, text) == {1}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gülnarə Həsənova",
+        "Mehdiyev",
+        "Mehdiyevaya",
+        "Gülnarə Mehdiyev",
+        "Gülnarə Mehdiyevə",
+        "Гюльнара Мехдиев",
+        "Гюльнара Мехдиевым",
+        "Мехдиевой",
+        "Gülnarə danışdı.\n\nSonra Mehdiyeva gəldi.",
+        "Gülnarə bu gün çıxış etdi. Mehdiyeva isə susdu.",
+        "Gülnarə Mehdiyevalı",
+        "Aysel Mehdiyeva",
+        "Gülnarə, Mehdiyeva",
+    ],
+)
+def test_spec_non_matches(gulnara: Matcher, text: str) -> None:
+    assert names_found(gulnara, text) == set()
+
+
+def test_bare_surname_near_full_name_supports_it(gulnara: Matcher) -> None:
+    text = "Gülnarə Mehdiyeva bildirib. Sonra Mehdiyevaya zəng ediblər."
+    hits = gulnara.find(text)
+    assert [(h.matched, h.part) for h in hits] == [
+        ("Gülnarə Mehdiyeva", "full"),
+        ("Mehdiyevaya", "surname"),
+    ]
+
+
+def test_bare_surname_without_full_name_is_nothing(gulnara: Matcher) -> None:
+    assert gulnara.find("Mehdiyevaya zəng ediblər. Gülnarə isə gəlmədi.") == []
+
+
+CORPUS_LIKE = [
+    Registration(1, ("Ülviyyə Sadıqzadə", "Ulviyya Sadigzade", "Ульвия Садыгзаде")),
+    Registration(2, ("Fidan Sadıqzadə", "Fidan Sadigzade", "Фидан Садыгзаде")),
+    Registration(3, ("Nərmin Əsgərova", "Narmin Asgarova", "Нармин Аскерова")),
+    Registration(4, ("Nərmin Talıbova", "Narmin Talibova", "Нармин Талыбова")),
+    Registration(5, ("Aytən Mirzəliyeva", "Aytan Mirzaliyeva")),
+    Registration(6, ("Şəbnəm Kazımova", "Shabnam Kazimova", "Шабнам Кязимова")),
+    Registration(7, ("Xəyalə Rüstəmli", "Khayala Rustamli", "Хаяла Рустамли")),
+    Registration(8, ("Günay Çələbiyeva", "Gunay Chalabiyeva", "Гюнай Челебиева")),
+    Registration(9, ("Orxan Nəbiyev", "Orkhan Nabiyev", "Орхан Набиев")),
+    Registration(10, ("Lalə Vəkilova", "Lala Vakilova", "Лала Векилова")),
+    Registration(11, ("Könül Həmzəyeva", "Konul Hamzayeva", "Кёнуль Гамзаева")),
+]
+
+
+@pytest.fixture(scope="module")
+def corpus_like() -> Matcher:
+    return Matcher.build(CORPUS_LIKE)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ülviyyə və Fidan Sadıqzadə bacıları", {1, 2}),
+        ("Ülviyyə, Fidan və Lalə Sadıqzadə", {1, 2}),
+        ("Fidan Sadıqzadə və Ülviyyə Həsənova", {2}),
+        ("Ülviyyə Həsənova, Fidan Sadıqzadə", {2}),
+        ("Nərmin Əsgərova və Nərmin Talıbova", {3, 4}),
+        ("Нармин Талыбовой вызвали", {4}),
+        ("Лалы Векиловой", {10}),
+        ("Орхана Набиева оштрафовали", {9}),
+        ("A. Mirzəliyevanın telefonundan", {5}),
+        ("Ş. Kazımova ev dəyişib", {6}),
+        ("Sh. Kazimova", {6}),
+        ("Khayala Rustamli", {7}),
+        ("Hayala Rustamli", {7}),
+        ("Xəyalə Rüstəmliyə aid", {7}),
+        ("Gunay Chalabiyeva", {8}),
+        ("Gunay Chelebiyeva", {8}),
+        ("Sabina Gurbanli", set()),
+        ("Elşən Talıbov", set()),
+        ("Nərmin Talıbov", set()),
+        ("Elvin Kazımov", set()),
+        ("Рауф Гамзаев", set()),
+        ("Кёнуль Гамзаев", set()),
+        ("Tural Sadıqzadə", set()),
+        ("Nərmin Həsənli", set()),
+        ("Anar Mirzəliyev", set()),
+        ("Rəşad Vəkilov", set()),
+    ],
+)
+def test_corpus_name_cases(corpus_like: Matcher, text: str, expected: set[int]) -> None:
+    assert names_found(corpus_like, text) == expected
+
+
+def test_registered_only_in_one_script_still_matches_the_others() -> None:
+    matcher = Matcher.build([Registration(1, ("Xəyalə Rüstəmli",))])
+    for text in ("Хаяла Рустамли", "Khayala Rustamli", "Hayala Rustamli", "Xayala Rustamli"):
+        assert names_found(matcher, text) == {1}, text
+
+
+def test_registered_only_in_cyrillic_matches_latin() -> None:
+    matcher = Matcher.build([Registration(1, ("Гюльнара Мехдиева",))])
+    for text in ("Gulnara Mehdieva", "Gülnara Mehdieva", "Гюльнары Мехдиевой"):
+        assert names_found(matcher, text) == {1}, text
+
+
+def test_male_registration_rejects_female_relative() -> None:
+    matcher = Matcher.build([Registration(1, ("Orxan Nəbiyev",))])
+    assert names_found(matcher, "Orxan Nəbiyevə zəng etdilər") == {1}
+    assert names_found(matcher, "Orxan Nəbiyevin evi") == {1}
+    assert names_found(matcher, "Orxan Nəbiyeva") == set()
+
+
+def test_hits_point_into_the_original_text(corpus_like: Matcher) -> None:
+    text = "Bu gün «Ülviyyə Sadıqzadə» və Нармин Талыбовой haqqında."
+    hits = corpus_like.find(text)
+    assert hits
+    for hit in hits:
+        assert text[hit.start : hit.end] == hit.matched
+
+
+def test_note_names_the_habit_and_the_case_ending(corpus_like: Matcher) -> None:
+    [hit] = corpus_like.find("Нармин Талыбовой")
+    assert hit.note == "as registered, case ending -ой"
+
+
+def test_nickname_matches_on_its_own() -> None:
+    matcher = Matcher.build([Registration(1, ("Səbinə Qurbanlı",), nicknames=("Qaraqız",))])
+    assert [(h.how, h.matched) for h in matcher.find("Qaraqızın son yazısı")] == [
+        ("nickname", "Qaraqızın")
+    ]
+    assert matcher.find("Qaraqızıl kəndi") == []
