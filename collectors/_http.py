@@ -20,11 +20,4 @@ def validate_url(target: str, what: str) -> str:
 
 def fetched(response: Response) -> Fetched:
     """The evidence record of an exchange: exact bytes as received, and their context."""
-    return Fetched(
-        request_url=response.url,
-        final_url=response.final_url,
-        status=response.status,
-        headers=response.headers,
-        raw=response.raw,
-        fetched_at=response.fetched_at,
-    )
+    return response.evidence()

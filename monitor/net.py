@@ -47,6 +47,7 @@ from python_socks import ProxyType
 from yarl import URL
 
 from monitor.config import Config
+from monitor.registry import Fetched
 
 log = logging.getLogger(__name__)
 
@@ -172,6 +173,17 @@ class Response:
         message = email.message.Message()
         message["Content-Type"] = value
         return message
+
+    def evidence(self) -> Fetched:
+        """This exchange as an evidence record: the exact bytes received and their context."""
+        return Fetched(
+            request_url=self.url,
+            final_url=self.final_url,
+            status=self.status,
+            headers=self.headers,
+            raw=self.raw,
+            fetched_at=self.fetched_at,
+        )
 
     def raise_for_status(self) -> Response:
         """Raise `FetchError("http_status")` for a 4xx or 5xx status; return self otherwise.

@@ -20,11 +20,13 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
 from monitor import activists as registration
+from monitor.image_watch import ImageFinding, ImageReport
 from monitor.matching import Matcher, Mention, analyse
 from monitor.models import SeenItem, utcnow
 from monitor.registry import Item, SourceView
 from monitor.storage import activists as activist_store
 from monitor.storage import captures
+from monitor.storage import images as image_store
 from monitor.storage.incidents import AlertHook, SightingInput, record_sighting
 from monitor.store import Store
 
@@ -99,11 +101,20 @@ class Pipeline:
         self.matchers = matchers
         self.alert = alert
 
-    def process(self, source: SourceView, items: Sequence[Item]) -> PassReport:
-        """Run a source's items through the pipeline in one transaction (retried on conflict)."""
+    def unseen(self, source: SourceView, items: Sequence[Item]) -> list[Item]:
+        """The items this source has not delivered before (read only: nothing is marked)."""
+        keyed = [(item, *self._lookups(source, item)) for item in items]
+        with Session(self.store.engine) as session:
+            return [item for item, _, _ in _unseen(session, source.id, keyed)]
+
+    def process(
+        self, source: SourceView, items: Sequence[Item], images: ImageReport | None = None
+    ) -> PassReport:
+        """Run a source's items through the pipeline in one transaction (retried on conflict):
+        text mentions, image matches found for them, and the "seen" marks, all or nothing."""
         for attempt in range(1, COMMIT_ATTEMPTS + 1):
             try:
-                return self._process(source, items)
+                return self._process(source, items, images or ImageReport())
             except (IntegrityError, OperationalError) as exc:
                 if attempt == COMMIT_ATTEMPTS:
                     raise
@@ -112,7 +123,9 @@ class Pipeline:
                 )
         raise AssertionError("unreachable")
 
-    def _process(self, source: SourceView, items: Sequence[Item]) -> PassReport:
+    def _process(
+        self, source: SourceView, items: Sequence[Item], images: ImageReport
+    ) -> PassReport:
         report = PassReport(items=len(items))
         keyed = [(item, *self._lookups(source, item)) for item in items]
         with Session(self.store.engine) as session:
@@ -123,6 +136,7 @@ class Pipeline:
             capture_ids: dict[int, int] = {}
             for item, _, _ in fresh:
                 self._record(session, source, item, matcher, capture_ids, report)
+            self._record_images(session, source, fresh, images, capture_ids, report)
             if fresh:
                 now = utcnow()
                 session.execute(
@@ -172,6 +186,70 @@ class Pipeline:
                 report.incidents_created += int(outcome.created)
                 report.alerts += outcome.alerts
                 report.incident_ids.add(outcome.incident_id)
+
+    def _record_images(
+        self,
+        session: Session,
+        source: SourceView,
+        fresh: list[tuple[Item, str, str]],
+        images: ImageReport,
+        capture_ids: dict[int, int],
+        report: PassReport,
+    ) -> None:
+        """Record image matches of the items committed now; count the rest (no other trace)."""
+        by_key = {item.key: item for item, _, _ in fresh}
+        for finding in images.findings:
+            item = by_key.get(finding.item_key)
+            if item is None:
+                continue
+            fetched = finding.image or item.fetched
+            capture_id = capture_ids.get(id(fetched))
+            if capture_id is None:
+                capture_id = captures.append(session, self.store.vault, fetched, source.id)
+                capture_ids[id(fetched)] = capture_id
+            sighting = self._image_finding(source, item, finding, capture_id)
+            outcome = record_sighting(session, self.store.vault, sighting, self.alert)
+            if not outcome.duplicate:
+                report.sightings += 1
+                report.incidents_created += int(outcome.created)
+                report.alerts += outcome.alerts
+                report.incident_ids.add(outcome.incident_id)
+        if images.checked or images.failed:
+            image_store.increment(session, "images_checked", images.checked)
+            image_store.increment(session, "images_unmatched", images.unmatched)
+            image_store.increment(session, "images_unreadable", images.failed)
+            image_store.increment(session, "images_matched", len(images.findings))
+
+    def _image_finding(
+        self, source: SourceView, item: Item, finding: ImageFinding, capture_id: int
+    ) -> SightingInput:
+        story = f"image:{finding.activist_id}:{finding.hash_id}"
+        return SightingInput(
+            activist_id=finding.activist_id,
+            kind="leak",
+            base_severity="critical",
+            score=1.0,
+            title="A registered private image was found",
+            text=f"registered image {finding.hash_id} published",
+            story_key=self.store.vault.lookup("story", story),
+            item_key=f"{item.key}#image:{finding.image_url}",
+            seen_at=utcnow(),
+            source_id=source.id,
+            capture_id=capture_id,
+            url=item.url,
+            published_at=item.published_at,
+            signals=("intimate_image",),
+            evidence={
+                "signal": "intimate_image",
+                "image_url": finding.image_url,
+                "page_url": item.url,
+                "image_hash": finding.image_hash,
+                "registered_photo": finding.hash_id,
+                "distance": finding.distance,
+                "image_kept": finding.image is not None,
+            },
+            group_by_text=False,
+        )
 
     def _findings(
         self, source: SourceView, item: Item, matcher: Matcher | None

@@ -23,9 +23,10 @@ from typing import TypeVar
 
 from monitor import registry
 from monitor.errors import UserError
+from monitor.image_watch import ImageWatch, IndexCache
 from monitor.net import FetchError, HttpClient
 from monitor.pipeline import PassReport, Pipeline
-from monitor.registry import Collector, SourceView
+from monitor.registry import Collector, Item, SourceView
 from monitor.storage import sources as source_store
 from monitor.storage.sources import NextCheck, Outcome
 from monitor.store import Store
@@ -114,6 +115,7 @@ class Scheduler:
         concurrency: int | None = None,
         collectors: dict[str, type[Collector]] | None = None,
         cpu: Executor | None = None,
+        watch_images: bool = True,
     ) -> None:
         self.store = store
         self.cpu = cpu
@@ -124,6 +126,8 @@ class Scheduler:
         self.collectors = collectors if collectors is not None else registry.collectors()
         self.database = ThreadPoolExecutor(max_workers=1, thread_name_prefix="monitor-db")
         self.source_timeout = store.config.http_timeout * 4
+        self.images = ImageWatch(http, cpu) if watch_images else None
+        self.image_index = IndexCache(store)
         self.lease = timedelta(seconds=store.config.lease_seconds)
 
     def close(self) -> None:
@@ -215,6 +219,19 @@ class Scheduler:
         )
         return result
 
+    async def _record_pass(self, source: SourceView, items: list[Item]) -> PassReport:
+        """Look at the images of the new items (if any photo is registered), then record
+        the whole pass in one transaction."""
+        if not items:
+            return PassReport()
+        report = None
+        if self.images is not None and any(item.image_urls for item in items):
+            registered = await self._db(self.image_index.get)
+            if len(registered.index):
+                fresh = await self._db(self.pipeline.unseen, source, items)
+                report = await self.images.scan(source, fresh, registered)
+        return await self._db(self.pipeline.process, source, items, report)
+
     async def _fetch_and_process(self, source: SourceView) -> SourceResult:
         collector_class = self.collectors.get(source.kind)
         if collector_class is None:
@@ -224,11 +241,7 @@ class Scheduler:
                 collector_class(self.http, self.cpu, self.store.config).collect(source),
                 self.source_timeout,
             )
-            passed = (
-                await self._db(self.pipeline.process, source, collected.items)
-                if collected.items
-                else PassReport()
-            )
+            passed = await self._record_pass(source, collected.items)
         except FetchError as exc:
             return _failure(exc.code, str(exc))
         except TimeoutError:
