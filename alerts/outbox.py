@@ -24,6 +24,7 @@ from datetime import timedelta
 from typing import TypeVar
 
 from alerts import message as text
+from monitor import db
 from monitor.registry import AlertMessage, Channel, ChannelError, Destination
 from monitor.scheduler import worker_name
 from monitor.storage import outbox
@@ -98,6 +99,7 @@ class Dispatcher:
             lambda: asyncio.Semaphore(PER_CHANNEL)
         )
         self.database = ThreadPoolExecutor(max_workers=1, thread_name_prefix="monitor-outbox")
+        self._nudged = asyncio.Event()
 
     def close(self) -> None:
         self.database.shutdown(wait=True)
@@ -117,13 +119,36 @@ class Dispatcher:
                 return report
             await asyncio.gather(*(self._deliver(g, report) for g in _groups(claimed)))
 
+    def nudge(self) -> None:
+        """New alerts were just queued (by collection in this process): deliver now rather
+        than at the next poll."""
+        self._nudged.set()
+
     async def run_forever(self, stop: asyncio.Event, interval: float = 2.0) -> None:
+        """Deliver until stopped; an unreachable database pauses delivery, it does not end it
+        (a delivery the database could not record is sent again later with the same key)."""
+        pause = 0.0
         while not stop.is_set():
-            await self.run_once()
+            self._nudged.clear()
             try:
-                await asyncio.wait_for(stop.wait(), interval)
-            except TimeoutError:
-                continue
+                await self.run_once()
+                pause = 0.0
+            except Exception as exc:
+                if not db.unavailable(exc):
+                    raise
+                if not pause:
+                    log.error("alerts: database unavailable (%s); retrying", type(exc).__name__)
+                pause = min(30.0, pause * 2 or 1.0)
+            await self._sleep(stop, pause or interval)
+
+    async def _sleep(self, stop: asyncio.Event, seconds: float) -> None:
+        """Wait for the next poll, a nudge, or the stop signal, whichever comes first."""
+        waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._nudged.wait())]
+        _, pending = await asyncio.wait(
+            waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED
+        )
+        for waiter in pending:
+            waiter.cancel()
 
     async def _deliver(self, group: list[Claimed], report: DispatchReport) -> None:
         ids = [a.id for a in group]
@@ -166,6 +191,7 @@ class Dispatcher:
             error,
             retryable=retryable,
             max_attempts=self.store.config.alert_max_attempts,
+            first_delay=timedelta(seconds=self.store.config.alert_retry_seconds),
         )
         report.failed_attempts += len(ids)
         for alert_id in ids:

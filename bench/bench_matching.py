@@ -10,7 +10,10 @@ surnames are widely shared) or, less often, a whole registered name. For each si
 
 * build time of the matcher (CPU seconds);
 * median throughput (MB of UTF-8 text per CPU second of this single-threaded process) of
-  `monitor.matching.analyse` over all documents;
+  `monitor.matching.analyse` over all documents, and of `Matcher.find` alone (no
+  classification), which shows how the cost divides between finding people and classifying;
+* mentions (people named, namesakes included) and hits per MB, the work that grows with the
+  registry;
 * the same for a baseline that compiles one regular expression per activist and runs each on
   every document. The baseline is timed on a slice of the documents sized so that a run takes a
   few seconds; MB/s stays comparable because both are divided by the bytes each one read.
@@ -366,6 +369,10 @@ def run_matcher(matcher: Matcher, docs: list[str]) -> int:
     return sum(len(analyse(matcher, d)) for d in docs)
 
 
+def run_find(matcher: Matcher, docs: list[str]) -> int:
+    return sum(len(matcher.find(d)) for d in docs)
+
+
 def run_baseline(patterns: list[tuple[int, re.Pattern[str]]], docs: list[str]) -> int:
     return sum(1 for d in docs for _, p in patterns if p.search(d))
 
@@ -389,7 +396,9 @@ def measure(n: int, mb: float, runs: int, seed: int) -> dict:
     docs = documents(people, mb, seed + 1)
     nbytes = sum(len(d.encode()) for d in docs)
     found = run_matcher(matcher, docs)
+    hits = run_find(matcher, docs)
     t = median_time(lambda: run_matcher(matcher, docs), runs)
+    tf = median_time(lambda: run_find(matcher, docs), runs)
     patterns = baseline(regs)
     share = max(1, int(len(docs) * min(1.0, 200 / n)))
     subset = docs[:share]
@@ -401,7 +410,10 @@ def measure(n: int, mb: float, runs: int, seed: int) -> dict:
         "documents": len(docs),
         "mb": round(nbytes / 1e6, 3),
         "mentions": found,
+        "mentions_per_mb": round(found / (nbytes / 1e6)),
+        "hits_per_mb": round(hits / (nbytes / 1e6)),
         "matcher_mb_s": round(nbytes / t / 1e6, 2),
+        "find_mb_s": round(nbytes / tf / 1e6, 2),
         "baseline_mb": round(sub_bytes / 1e6, 3),
         "baseline_mb_s": round(sub_bytes / tb / 1e6, 6),
     }
@@ -416,12 +428,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     rows = [measure(int(n), args.mb, args.runs, args.seed) for n in args.sizes.split(",")]
     print(
-        f"{'activists':>9} {'build s':>8} {'matcher MB/s':>13} {'baseline MB/s':>14} {'ratio':>8}"
+        f"{'activists':>9} {'build s':>8} {'matcher MB/s':>13} {'find MB/s':>10}"
+        f" {'mentions/MB':>12} {'baseline MB/s':>14} {'ratio':>8}"
     )
     for row in rows:
         ratio = row["matcher_mb_s"] / row["baseline_mb_s"]
         print(
             f"{row['activists']:>9} {row['build_seconds']:>8.2f} {row['matcher_mb_s']:>13.2f}"
+            f" {row['find_mb_s']:>10.2f} {row['mentions_per_mb']:>12}"
             f" {row['baseline_mb_s']:>14.3f} {ratio:>8.1f}"
         )
     first, last = rows[0], rows[-1]

@@ -71,6 +71,9 @@ class Config:
         30, "Delivery attempts (with exponential backoff, about two days) before an alert fails."
     )
     alert_timeout: float = _setting(20.0, "Seconds one alert delivery may take.")
+    alert_retry_seconds: float = _setting(
+        30.0, "Pause before the first retry of a failed alert; doubles per failure (max 1 h)."
+    )
     smtp_host: str = _setting("", "SMTP server for email alerts.")
     smtp_port: int = _setting(587, "SMTP port (587 STARTTLS, 465 TLS, 25 plain).")
     smtp_security: str = _setting("starttls", "SMTP transport security: starttls, tls or none.")

@@ -78,3 +78,22 @@ def sqlite_file(engine: Engine) -> Path | None:
     if not is_sqlite(engine) or not engine.url.database or engine.url.database == ":memory:":
         return None
     return Path(engine.url.database)
+
+
+def unavailable(exc: BaseException) -> bool:
+    """Whether an error means the database is (for now) out of reach: a restart, a dropped
+    connection, a full disk or a lock held too long. The service waits and tries again; the
+    transaction that failed was rolled back whole, so nothing half-written stays behind."""
+    if isinstance(exc, sa.exc.OperationalError | sa.exc.InterfaceError):
+        return True
+    if isinstance(exc, sa.exc.PendingRollbackError):  # a session broken by a lost connection
+        return True
+    if isinstance(exc, sa.exc.DBAPIError):
+        state = str(getattr(exc.orig, "sqlstate", "") or "")
+        return exc.connection_invalidated or state[:2] in UNAVAILABLE_STATES
+    return False
+
+
+# PostgreSQL SQLSTATE classes: 08 connection exception, 57 operator intervention (shutdown,
+# restart, "cannot connect now").
+UNAVAILABLE_STATES = frozenset({"08", "57"})

@@ -32,6 +32,7 @@ from monitor.store import Store
 
 log = logging.getLogger(__name__)
 COMMIT_ATTEMPTS = 5
+RETRY_PAUSE = 0.1
 # Severity of collector-reported signals when the collector does not say.
 DEFAULT_SEVERITY = {
     "account_takeover": "high",
@@ -121,6 +122,7 @@ class Pipeline:
                 log.warning(
                     "retrying source_id=%d attempt=%d: %s", source.id, attempt, type(exc).__name__
                 )
+                time.sleep(RETRY_PAUSE * attempt)  # a concurrent writer or a busy database
         raise AssertionError("unreachable")
 
     def _process(

@@ -14,6 +14,7 @@ import asyncio
 import logging
 import random
 import socket
+import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TypeVar
 
-from monitor import registry
+from monitor import db, registry
 from monitor.errors import UserError
 from monitor.image_watch import ImageWatch, IndexCache
 from monitor.net import FetchError, HttpClient
@@ -66,6 +67,7 @@ class CycleReport:
     failed: int = 0
     passes: PassReport = field(default_factory=PassReport)
     errors: dict[int, str] = field(default_factory=dict)
+    leased_elsewhere: int = 0
 
     def add(self, source: SourceView, result: SourceResult) -> None:
         self.sources += 1
@@ -89,6 +91,7 @@ class CycleReport:
             "sightings": self.passes.sightings,
             "incidents_created": self.passes.incidents_created,
             "alerts_queued": self.passes.alerts,
+            "leased_elsewhere": self.leased_elsewhere,
             "errors": {str(k): v for k, v in sorted(self.errors.items())},
         }
 
@@ -116,8 +119,10 @@ class Scheduler:
         collectors: dict[str, type[Collector]] | None = None,
         cpu: Executor | None = None,
         watch_images: bool = True,
+        on_alerts: Callable[[], None] | None = None,
     ) -> None:
         self.store = store
+        self.on_alerts = on_alerts
         self.cpu = cpu
         self.http = http
         self.pipeline = pipeline
@@ -129,6 +134,7 @@ class Scheduler:
         self.images = ImageWatch(http, cpu) if watch_images else None
         self.image_index = IndexCache(store)
         self.lease = timedelta(seconds=store.config.lease_seconds)
+        self._flush_after = max(0.1, store.config.lease_seconds / 4)
 
     def close(self) -> None:
         self.database.shutdown(wait=True)
@@ -153,26 +159,69 @@ class Scheduler:
         since = await self._db(source_store.current_time, self.store) if every_source else None
         running: dict[asyncio.Task[SourceResult], SourceView] = {}
         finished_batch: list[tuple[int, Outcome, NextCheck]] = []
+        oldest = 0.0  # when the oldest unrecorded outcome finished (monotonic)
+        renewed = time.monotonic()
         try:
             while not stop.is_set():
                 if len(running) <= self.concurrency // 2:
                     await self._fill(running, since)
                 if not running:
                     break
-                done, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+                if time.monotonic() - renewed >= self._flush_after:
+                    await self._renew(running)
+                    renewed = time.monotonic()
+                wait = self._flush_after
+                if finished_batch:
+                    wait = max(0.0, wait - (time.monotonic() - oldest))
+                done, _ = await asyncio.wait(
+                    running, timeout=wait, return_when=asyncio.FIRST_COMPLETED
+                )
                 for task in done:
                     source = running.pop(task)
                     result = task.result()
+                    oldest = oldest if finished_batch else time.monotonic()
                     finished_batch.append((source.id, result.outcome, self._next(source)))
                     report.add(source, result)
                     if progress:
                         progress(source, result)
-                if len(finished_batch) >= FINISH_BATCH or not running:
+                if self._due_to_record(finished_batch, oldest, bool(running)):
                     await self._record(finished_batch)
         finally:
-            await self._record(finished_batch)
-            await self._abandon(running)
+            await self._wind_down(finished_batch, running)
+        if every_source:
+            report.leased_elsewhere = await self._db(
+                source_store.leased_elsewhere, self.store, self.worker, since
+            )
         return report
+
+    async def _wind_down(
+        self,
+        batch: list[tuple[int, Outcome, NextCheck]],
+        running: dict[asyncio.Task[SourceResult], SourceView],
+    ) -> None:
+        """Record what finished and hand back the rest; if the database is gone, the leases
+        simply expire and the sources are collected again (their items were not committed)."""
+        try:
+            await self._record(batch)
+        except Exception as exc:
+            if not db.unavailable(exc):
+                raise
+        finally:
+            await self._abandon(running)
+
+    def _due_to_record(
+        self, batch: list[tuple[int, Outcome, NextCheck]], oldest: float, busy: bool
+    ) -> bool:
+        """Record outcomes in batches, but always well before the leases run out: an outcome
+        recorded after its lease expired would let another worker poll the source again."""
+        if not batch:
+            return False
+        stale = time.monotonic() - oldest >= self._flush_after
+        return len(batch) >= FINISH_BATCH or stale or not busy
+
+    async def _renew(self, running: dict[asyncio.Task[SourceResult], SourceView]) -> None:
+        ids = [source.id for source in running.values()]
+        await self._db(source_store.renew, self.store, ids, self.worker, self.lease)
 
     def _next(self, source: SourceView) -> NextCheck:
         rng = random.Random()
@@ -206,7 +255,11 @@ class Scheduler:
             task.cancel()
         await asyncio.gather(*running, return_exceptions=True)
         ids = [source.id for source in running.values()]
-        await self._db(source_store.release, self.store, ids, self.worker)
+        try:
+            await self._db(source_store.release, self.store, ids, self.worker)
+        except Exception as exc:
+            if not db.unavailable(exc):
+                raise
 
     async def _collect(self, source: SourceView) -> SourceResult:
         result = await self._fetch_and_process(source)
@@ -242,6 +295,8 @@ class Scheduler:
                 self.source_timeout,
             )
             passed = await self._record_pass(source, collected.items)
+            if passed.alerts and self.on_alerts is not None:
+                self.on_alerts()
         except FetchError as exc:
             return _failure(exc.code, str(exc))
         except TimeoutError:
@@ -249,6 +304,8 @@ class Scheduler:
         except UserError as exc:
             return _failure(exc.code, exc.message)
         except Exception as exc:  # a bug or a hostile input must not stop the other sources
+            if db.unavailable(exc):
+                raise  # not this source's fault: the cycle stops and waits for the database
             log.error("source_id=%d failed: %s", source.id, type(exc).__name__)
             log.debug("source_id=%d traceback", source.id, exc_info=True)
             return _failure("internal", f"internal error ({type(exc).__name__})")

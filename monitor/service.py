@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ProcessPoolExecutor
 
 from alerts.outbox import Dispatcher, DispatchReport
-from monitor import registry
+from monitor import db, registry
 from monitor.net import HttpClient
 from monitor.pipeline import MatcherCache, Pipeline
 from monitor.registry import Channel
@@ -146,6 +146,7 @@ async def run(store: Store, *, idle: float = IDLE_SECONDS, serve: bool = True) -
     server = await web_app.start(store) if serve else None
     try:
         async with collection(store) as scheduler, dispatching(store) as dispatcher:
+            scheduler.on_alerts = dispatcher.nudge
             await asyncio.gather(
                 _collect_forever(scheduler, stop, idle), dispatcher.run_forever(stop)
             )
@@ -156,11 +157,42 @@ async def run(store: Store, *, idle: float = IDLE_SECONDS, serve: bool = True) -
 
 
 async def _collect_forever(scheduler: Scheduler, stop: asyncio.Event, idle: float) -> None:
-    await asyncio.to_thread(status.heartbeat, scheduler.store, scheduler.worker)
+    outage = Outage("collection")
     while not stop.is_set():
-        await scheduler.run_cycle(stop=stop)
-        await asyncio.to_thread(
-            status.heartbeat, scheduler.store, scheduler.worker, cycle_done=True
-        )
+        try:
+            await asyncio.to_thread(status.heartbeat, scheduler.store, scheduler.worker)
+            await scheduler.run_cycle(stop=stop)
+            await asyncio.to_thread(
+                status.heartbeat, scheduler.store, scheduler.worker, cycle_done=True
+            )
+            outage.over()
+        except Exception as exc:
+            if not db.unavailable(exc):
+                raise
+            await outage.wait(stop, exc)
+            continue
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), idle)
+
+
+class Outage:
+    """Waiting out an unreachable database: say so once, retry with growing pauses."""
+
+    FIRST = 1.0
+    LONGEST = 30.0
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.pause = 0.0
+
+    async def wait(self, stop: asyncio.Event, exc: BaseException) -> None:
+        if not self.pause:
+            log.error("%s: database unavailable (%s); retrying", self.what, type(exc).__name__)
+        self.pause = min(self.LONGEST, self.pause * 2 or self.FIRST)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), self.pause)
+
+    def over(self) -> None:
+        if self.pause:
+            log.warning("%s: database reachable again", self.what)
+        self.pause = 0.0

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # System packages the test suite needs, from Debian: Chromium (browser tests, PDF printing),
-# Dovecot (a real IMAP server for the mailbox collector) and poppler-utils (reading the text
-# of printed PDF reports). Idempotent; needs root or sudo.
+# Dovecot (a real IMAP server for the mailbox collector), poppler-utils (reading the text
+# of printed PDF reports) and faketime (workers with skewed clocks in the fault suite).
+# Idempotent; needs root or sudo.
 set -euo pipefail
 packages=()
 command -v chromium >/dev/null 2>&1 || packages+=(chromium)
 [ -x /usr/sbin/dovecot ] || packages+=(dovecot-imapd)
 command -v pdftotext >/dev/null 2>&1 || packages+=(poppler-utils)
+command -v faketime >/dev/null 2>&1 || packages+=(faketime)
 if [ ${#packages[@]} -eq 0 ]; then
   exit 0
 fi

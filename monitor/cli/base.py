@@ -18,9 +18,10 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from sqlalchemy.exc import SQLAlchemyError
 
 from monitor import config as config_module
-from monitor import logs
+from monitor import db, logs
 from monitor.errors import InvalidInput, UserError
 from monitor.store import Store, open_store
 
@@ -106,10 +107,26 @@ class MonitorGroup(click.Group):
             if error.cause:
                 log.debug("%s: %s", error.code, error.cause)
             raise CommandError(error) from error
+        except SQLAlchemyError as exc:
+            app = ctx.find_object(App)
+            if (app is not None and app.debug) or not db.unavailable(exc):
+                raise
+            message = (
+                "The database could not be reached or written "
+                f"({_reason(exc)}). Nothing half-written was kept; run the command again "
+                "once the database is back (or the disk has room)."
+            )
+            raise CommandError(UserError(message, code="db_unavailable")) from exc
         finally:
             app = ctx.find_object(App)
             if app is not None and ctx.parent is None:
                 app.close()
+
+
+def _reason(exc: SQLAlchemyError) -> str:
+    """The driver's own short reason (e.g. "database or disk is full"), without SQL text."""
+    original = getattr(exc, "orig", None)
+    return str(original).splitlines()[0][:120] if original else type(exc).__name__
 
 
 def get_app() -> App:

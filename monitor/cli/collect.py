@@ -53,6 +53,11 @@ def _print_cycle(app: App, report: CycleReport) -> None:
     )
     for source_id, error in report.errors.items():
         app.note(f"  source #{source_id}: {error}")
+    if report.leased_elsewhere:
+        app.note(
+            f"{report.leased_elsewhere} source(s) skipped: another worker is collecting them "
+            "(or one that stopped holds them until its lease runs out)."
+        )
 
 
 class _progress:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from monitor.matching.classifier import Cue, Mention, classify
+from monitor.matching.classifier import Cue, Mention, classify, classify_all
 from monitor.matching.explain import explain
 from monitor.matching.matcher import Hit, Matcher, Registration
 
@@ -20,13 +20,17 @@ __all__ = [
     "Registration",
     "analyse",
     "classify",
+    "classify_all",
     "explain",
 ]
 
 
 def analyse(matcher: Matcher, text: str) -> list[Mention]:
     """Find every registered activist in `text` and classify each mention, by activist id."""
+    hits = matcher.find(text)
+    if not hits:
+        return []  # most texts name nobody
     by_person: dict[int, list[Hit]] = defaultdict(list)
-    for hit in matcher.find(text):
+    for hit in hits:
         by_person[hit.activist_id].append(hit)
-    return [classify(text, hits) for _, hits in sorted(by_person.items())]
+    return classify_all(text, [hits for _, hits in sorted(by_person.items())])

@@ -23,15 +23,12 @@ own.
 from __future__ import annotations
 
 import bisect
-import itertools
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 
-from monitor.matching.lexicon import WORD, Lexicon, Term, default_lexicon, fold_token
+from monitor.matching.lexicon import Lexicon, Term, default_lexicon
 from monitor.matching.matcher import Hit
-from monitor.matching.normalize import prepare
+from monitor.matching.windows import Window, Words, merge_spans
 
 HARMFUL = ("smear", "leak", "doxxing", "threat", "impersonation", "phishing")
 KINDS = (*HARMFUL, "mention")
@@ -60,7 +57,6 @@ IDENTIFIER_CUES = {"phone": 0.45, "email": 0.15}
 _NEGATORS = frozenset({"не", "ни", "нет", "not", "no", "never", "deyil", "yox", "hec", "don't"})
 _NEGATABLE = frozenset({"smear", "leak", "doxxing"})
 _WINDOW = 400
-_TITLE_MAX = 160
 
 
 @dataclass(frozen=True)
@@ -98,12 +94,34 @@ def classify(text: str, hits: Sequence[Hit], lexicon: Lexicon | None = None) -> 
     """Kind, score, severity and cues of the mention of one person (all `hits` are theirs)."""
     if not hits:
         raise ValueError("classify needs at least one hit")
+    return classify_all(text, [hits], lexicon)[0]
+
+
+def classify_all(
+    text: str, people: Sequence[Sequence[Hit]], lexicon: Lexicon | None = None
+) -> list[Mention]:
+    """`classify` for each person's hits in one text. The windows of people named close
+    together overlap, so the text they cover is cut into words once for all of them."""
     lexicon = lexicon or default_lexicon()
-    ordered = sorted(hits, key=lambda h: h.start)
+    plans = []
+    for hits in people:
+        ordered = sorted(hits, key=lambda h: h.start)
+        plans.append((hits, ordered, _windows(ordered, len(text))))
+    words = Words(text, merge_spans(span for _, _, spans in plans for span in spans))
+    return [_mention(lexicon, words, *plan) for plan in plans]
+
+
+def _mention(
+    lexicon: Lexicon,
+    words: Words,
+    hits: Sequence[Hit],
+    ordered: list[Hit],
+    windows: list[tuple[int, int]],
+) -> Mention:
     starts = [h.start for h in ordered]
     cues: list[Cue] = []
-    for lo, hi in _windows(ordered, len(text)):
-        window = _Window(text, lo, hi)
+    for lo, hi in windows:
+        window = words.window(lo, hi)
         inside = ordered[bisect.bisect_left(starts, lo) : bisect.bisect_left(starts, hi)]
         cues += _word_cues(lexicon, window, sorted(window.span(h.start, h.end) for h in inside))
     cues = _best_per_term(cues) + _identifier_cues(hits)
@@ -122,114 +140,15 @@ def classify(text: str, hits: Sequence[Hit], lexicon: Lexicon | None = None) -> 
     )
 
 
-# -- the text around the hits --------------------------------------------------------------
-
-
 def _windows(hits: Sequence[Hit], size: int) -> list[tuple[int, int]]:
     """Spans of text worth reading: around the hits, merged; far-off text counts too little."""
-    spans = sorted((max(0, h.start - _WINDOW), min(size, h.end + _WINDOW)) for h in hits)
-    merged: list[tuple[int, int]] = []
-    for lo, hi in spans:
-        if merged and lo <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
-        else:
-            merged.append((lo, hi))
-    return merged
-
-
-class _Window:
-    """Word tokens of one stretch of text, folded, with sentence, paragraph and quotation
-    context computed on demand for the few tokens that matter (cues and hits)."""
-
-    def __init__(self, text: str, lo: int, hi: int) -> None:
-        prepared = prepare(text[lo:hi])
-        self.lo = lo
-        self.prepared = prepared
-        work = prepared.text
-        parts = _SPLIT.split(work)  # gap, word, gap, word, ..., gap
-        raw = parts[1::2]
-        offsets = list(itertools.accumulate(map(len, parts), initial=0))
-        self.words = list(map(fold_token, raw))
-        self.starts = offsets[1:-1:2]
-        self.ends = offsets[2::2]
-        self.title_end = _title_end(work) if lo == 0 else -1
-
-    # Sentence, line and quotation boundaries are needed only once a cue is found.
-    @cached_property
-    def sentence_ends(self) -> list[int]:
-        work = self.prepared.text
-        return [m.start() for m in _SENTENCE_END.finditer(work) if not _initial(work, m.start())]
-
-    @cached_property
-    def line_ends(self) -> list[int]:
-        return [m.start() for m in _LINE_END.finditer(self.prepared.text)]
-
-    @cached_property
-    def quotes(self) -> list[tuple[int, int]]:
-        return [m.span() for m in _QUOTED.finditer(self.prepared.text)]
-
-    def original(self, first: int, last: int) -> tuple[int, int]:
-        """Original-text span of tokens first..last."""
-        a, b = self.prepared.to_original(self.starts[first], self.ends[last])
-        return self.lo + a, self.lo + b
-
-    def span(self, start: int, end: int) -> tuple[int, int]:
-        """Token indices covering an original-text span (the nearest token if none does)."""
-        if not self.starts:
-            return 0, 0
-        first = self._token_at(start - self.lo)
-        last = max(first, self._token_at(end - self.lo - 1))
-        return first, last
-
-    def _token_at(self, offset: int) -> int:
-        if self.prepared.pieces:
-            offset = self._prepared_offset(offset)
-        return max(0, min(bisect.bisect_right(self.starts, offset) - 1, len(self.starts) - 1))
-
-    def _prepared_offset(self, original: int) -> int:
-        for piece in self.prepared.pieces:
-            if piece.start <= original < piece.end:
-                return piece.out + (original - piece.start if piece.linear else 0)
-        return len(self.prepared.text)
-
-    def sentence(self, index: int) -> int:
-        return bisect.bisect_left(self.sentence_ends, self.starts[index])
-
-    def paragraph(self, index: int) -> int:
-        """Line number, with a headline counted as part of the paragraph below it."""
-        line = bisect.bisect_left(self.line_ends, self.starts[index])
-        return line - 1 if line and self.title_end >= 0 else line
-
-    def quoted(self, first: int, last: int) -> bool:
-        a, b = self.starts[first], self.ends[last]
-        return any(q0 < a and b <= q1 for q0, q1 in self.quotes)
-
-
-_SENTENCE_END = re.compile(r"[.!?…]+(?=\s)|\n")
-_SPLIT = re.compile(f"({WORD.pattern})")
-
-
-def _initial(work: str, dot: int) -> bool:
-    """Whether the full stop at `dot` ends an initial ("A. Mirzəliyeva"), not a sentence."""
-    return dot >= 1 and work[dot - 1].isalpha() and (dot < 2 or not work[dot - 2].isalnum())
-
-
-_LINE_END = re.compile(r"\n")
-_QUOTED = re.compile(r"«[^»\n]{1,300}»|„[^“”\n]{1,300}[“”]|“[^”\n]{1,300}”|\"[^\"\n]{1,300}\"")
-
-
-def _title_end(work: str) -> int:
-    """End of a short first line followed by more text (a headline), or -1."""
-    newline = work.find("\n")
-    if 0 < newline <= _TITLE_MAX and work[newline:].strip():
-        return newline
-    return -1
+    return merge_spans((max(0, h.start - _WINDOW), min(size, h.end + _WINDOW)) for h in hits)
 
 
 # -- cues ----------------------------------------------------------------------------------
 
 
-def _word_cues(lexicon: Lexicon, window: _Window, anchors: list[tuple[int, int]]) -> list[Cue]:
+def _word_cues(lexicon: Lexicon, window: Window, anchors: list[tuple[int, int]]) -> list[Cue]:
     if not window.words or not anchors:
         return []
     cues = []
@@ -252,21 +171,23 @@ def _best_per_term(cues: list[Cue]) -> list[Cue]:
 
 def _longest(matches: Iterable[tuple[int, int, Term]]) -> list[tuple[int, int, Term]]:
     """Drop a term found inside a longer term of the same section at the same place."""
-    found = sorted(matches, key=lambda m: (m[0], -(m[1] - m[0])))
     kept: list[tuple[int, int, Term]] = []
-    for first, last, term in found:
-        if not any(_inside(first, last, term, k) for k in kept):
-            kept.append((first, last, term))
+    for match in sorted(matches, key=_start_then_longest):
+        first, last, term = match
+        for a, b, longer in kept:
+            if longer.section == term.section and a <= first and last <= b and b - a > last - first:
+                break
+        else:
+            kept.append(match)
     return kept
 
 
-def _inside(first: int, last: int, term: Term, other: tuple[int, int, Term]) -> bool:
-    a, b, longer = other
-    return longer.section == term.section and a <= first and last <= b and b - a > last - first
+def _start_then_longest(match: tuple[int, int, Term]) -> tuple[int, int]:
+    return match[0], match[0] - match[1]
 
 
 def _cue(
-    window: _Window, anchors: list[tuple[int, int]], first: int, last: int, term: Term
+    window: Window, anchors: list[tuple[int, int]], first: int, last: int, term: Term
 ) -> Cue | None:
     kind = term.section
     factor = 1.0
@@ -293,7 +214,7 @@ def _cue(
 
 
 def _closeness(
-    window: _Window, anchors: list[tuple[int, int]], first: int, last: int
+    window: Window, anchors: list[tuple[int, int]], first: int, last: int
 ) -> tuple[int, float]:
     """(token distance, weight factor) to the nearest hit. `anchors` are sorted token spans;
     only the two hits on either side of the cue can be nearest."""
@@ -339,10 +260,13 @@ def _noisy_or(values: list[float]) -> float:
 
 
 def _scores(cues: list[Cue]) -> tuple[dict[str, float], float]:
-    context = _noisy_or([c.contribution for c in cues if c.kind == "report"])
+    by_kind: dict[str, list[float]] = {kind: [] for kind in (*HARMFUL, "report")}
+    for c in cues:
+        by_kind.setdefault(c.kind, []).append(c.contribution)
+    context = _noisy_or(by_kind["report"])
     scores = {}
     for kind in HARMFUL:
-        raw = _noisy_or([c.contribution for c in cues if c.kind == kind])
+        raw = _noisy_or(by_kind[kind])
         scores[kind] = raw * (1 - REPORT_DAMPING[kind] * context)
     scores["mention"] = 1 - max(scores.values())
     return scores, context

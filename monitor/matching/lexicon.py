@@ -115,9 +115,15 @@ class Lexicon:
         if not self.terms or not words:
             return
         joined = " " + " ".join(words) + " "
-        starts = list(itertools.accumulate((len(w) + 1 for w in words[:-1]), initial=1))
+        # A match's first token is the number of spaces before it, less one, unless a folded
+        # word holds a space of its own (a few compatibility letters decompose into words).
+        plain = joined.count(" ") == len(words) + 1
+        starts = (
+            [] if plain else list(itertools.accumulate((len(w) + 1 for w in words[:-1]), initial=1))
+        )
         for end, (pattern, terms) in self._automaton.iter(joined):
-            first = _token_at(starts, end - len(pattern) + 2 - terms[0].suffix)
+            offset = end - len(pattern) + 2 - terms[0].suffix
+            first = joined.count(" ", 0, offset) - 1 if plain else _token_at(starts, offset)
             last = first + len(terms[0].words) - 1
             for term in terms:
                 yield first, last, term

@@ -27,6 +27,7 @@ import ahocorasick
 from monitor.matching import identifiers, names, variants
 from monitor.matching.morphology import Gender, gender_of
 from monitor.matching.normalize import Prepared, fold, prepare_scan, scan_pattern
+from monitor.matching.windows import merge_spans
 
 HOW = ("name", "nickname", "handle", "email", "phone", "profile_url", "domain")
 
@@ -67,6 +68,11 @@ _SURNAME, _NICK, _HANDLE, _EMAIL, _PHONE, _DOMAIN = range(6)
 _SUPPORT_REACH = 600
 
 
+# What `_support` looks for around a person found: their surname spellings, folded, and their
+# given-name spellings with the capitalised form each is sought in.
+_Plan = tuple[frozenset[str], tuple[tuple[names.Spelling, str], ...]]
+
+
 @dataclass(frozen=True)
 class _Person:
     given: tuple[str, ...]
@@ -81,6 +87,7 @@ class Matcher:
         self._automaton = automaton
         self._people = people
         self._tables: dict[frozenset[int], dict[str, frozenset[int]]] = {}
+        self._plans: dict[int, _Plan] = {}
         self.activist_ids = frozenset(people)
 
     @classmethod
@@ -96,18 +103,20 @@ class Matcher:
         prepared, scan = prepare_scan(text)
         work = prepared.text
         found = _Found()
+        surname, check = self._surname, self._check
         for end, (plen, entries) in self._automaton.iter(scan):
             for entry in entries:
-                self._check(work, end, plen, entry, found)
+                if entry[0] == _SURNAME:  # nearly every candidate: skip the dispatch
+                    surname(work, end - plen + 1, end, entry, found)
+                else:
+                    check(work, end, plen, entry, found)
         for aid in found.anchored():
             self._support(work, aid, found)
         return found.hits(text, prepared)
 
     def _check(self, work: str, end: int, plen: int, entry: tuple, found: _Found) -> None:
         kind = entry[0]
-        if kind == _SURNAME:
-            self._surname(work, end - plen + 1, end, entry, found)
-        elif kind == _NICK:
+        if kind == _NICK:
             _nickname(work, end - plen + 1, end, entry, found)
         elif kind == _HANDLE:
             _handle(work, end - plen + entry[1], end, entry, found)
@@ -119,6 +128,9 @@ class Matcher:
             _domain(work, end - plen + entry[3], end, entry, found)
 
     def _surname(self, work: str, start: int, end: int, entry: tuple, found: _Found) -> None:
+        """A surname spelling at work[start:end] names the people in `table` whose given name
+        stands next to it; for the others it stays a bare candidate, which supports them only
+        if they are found elsewhere in the text (decided then, in `_support`)."""
         _, endings, ids, label = entry
         tail = names.ending(work, end, endings)
         if tail is None:
@@ -126,16 +138,18 @@ class Matcher:
         stop = end + len(tail)
         table = self._tables.get(ids) or self._table(ids)
         before = names.word_before(work, start)
-        note = names.note(label, tail)
-        spans = [
-            (aid, first, stop) for aid, first in names.given_before(work, start, table, before)
-        ]
-        if not spans and not tail:
+        pairs = names.given_before(work, start, table, before)
+        spans: list[tuple[int, int, int]] = []
+        if pairs:
+            spans = [(aid, first, stop) for aid, first in pairs]
+        elif not tail:
             spans = [(aid, start, last) for aid, last in names.given_after(work, stop, table)]
-        for aid, first, last in spans:
-            found.add(aid, "name", first, last, note)
-        if len(spans) < len(ids) and not names.after_other_name(work, before):
-            found.bare.append((ids, start, stop, note))
+        if spans:
+            note = names.note(label, tail)
+            for aid, first, last in spans:
+                found.add(aid, "name", first, last, note)
+        if len(spans) < len(ids):
+            found.bare.append((ids, start, stop, label, tail, before))
 
     def _table(self, ids: frozenset[int]) -> dict[str, frozenset[int]]:
         """Given-name forms → people, for the people who share one surname spelling. Built on
@@ -152,19 +166,34 @@ class Matcher:
 
     def _support(self, work: str, aid: int, found: _Found) -> None:
         """Bare surnames and given names of a person found, near where they were found."""
-        for ids, start, stop, note in found.bare:
-            if aid in ids:
-                found.support(aid, start, stop, "surname", note)
-        person = self._people[aid]
-        surnames = frozenset(
-            s.folded for t in person.surnames for s in names.spellings(t, "surname", person.gender)
-        )
+        for ids, start, stop, label, tail, before in found.bare:
+            if aid in ids and not names.after_other_name(work, before):
+                found.support(aid, start, stop, "surname", names.note(label, tail))
+        surnames, given = self._support_plan(aid)
+        taken = [(start, end) for _, start, end, _, _ in found.strong[aid]]
         for lo, hi in found.windows(aid, _SUPPORT_REACH, len(work)):
-            for token in person.given:
-                for spelling in names.spellings(token, "given", person.gender):
-                    forms = frozenset({spelling.stem[:1].upper() + spelling.stem[1:]})
-                    for first, last in names.occurrences(work, lo, hi, spelling, forms, surnames):
-                        found.support(aid, first, last, "given", spelling.label)
+            for first, last, spelling in names.occurrences(work, lo, hi, given, surnames, taken):
+                found.support(aid, first, last, "given", spelling.label)
+
+    def _support_plan(self, aid: int) -> _Plan:
+        """(folded surname spellings, (given-name spelling, capitalised form) pairs) of one
+        person: computed when the person is first found, then kept (a dictionary lookup for
+        every later text instead of regenerating spellings)."""
+        plan = self._plans.get(aid)
+        if plan is None:
+            person = self._people[aid]
+            surnames = frozenset(
+                s.folded
+                for t in person.surnames
+                for s in names.spellings(t, "surname", person.gender)
+            )
+            given = tuple(
+                (spelling, spelling.stem[:1].upper() + spelling.stem[1:])
+                for token in person.given
+                for spelling in names.spellings(token, "given", person.gender)
+            )
+            plan = self._plans[aid] = (surnames, given)
+        return plan
 
 
 def _nickname(work: str, start: int, end: int, entry: tuple, found: _Found) -> None:
@@ -214,7 +243,9 @@ class _Found:
     def __init__(self) -> None:
         self.strong: dict[int, list[tuple[str, int, int, str, str]]] = defaultdict(list)
         self.weak: dict[int, list[tuple[str, int, int, str, str]]] = defaultdict(list)
-        self.bare: list[tuple[frozenset[int], int, int, str]] = []
+        # Surname candidates not (or not for everybody) paired with a given name:
+        # (ids, start, stop, spelling label, case ending, word before).
+        self.bare: list[tuple[frozenset[int], int, int, str, str, names.Word | None]] = []
 
     def add(self, aid: int, how: str, start: int, end: int, note: str) -> None:
         self.strong[aid].append((how, start, end, "full", note))
@@ -227,17 +258,10 @@ class _Found:
 
     def windows(self, aid: int, reach: int, size: int) -> list[tuple[int, int]]:
         """Merged spans around the person's hits, where supporting hits are sought."""
-        spans = sorted(
+        return merge_spans(
             (max(0, start - reach), min(size, end + reach))
             for _, start, end, _, _ in self.strong[aid]
         )
-        merged: list[tuple[int, int]] = []
-        for lo, hi in spans:
-            if merged and lo <= merged[-1][1]:
-                merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
-            else:
-                merged.append((lo, hi))
-        return merged
 
     def hits(self, text: str, prepared: Prepared) -> list[Hit]:
         out: list[Hit] = []
@@ -255,8 +279,13 @@ _RANK = {"full": 0, "surname": 1, "given": 2}
 def _drop_covered(
     rows: list[tuple[str, int, int, str, str]],
 ) -> list[tuple[str, int, int, str, str]]:
-    """One hit per span: a hit inside a longer one of the same person adds nothing."""
-    ordered = sorted(set(rows), key=lambda r: (r[1], -r[2], _RANK[r[3]]))
+    """One hit per span: a hit inside a longer one of the same person adds nothing.
+
+    Duplicates go in first-come order (not through a set, whose order follows string hashing,
+    which varies between processes): when two spellings find the same span, the first one's
+    note is kept, every time.
+    """
+    ordered = sorted(dict.fromkeys(rows), key=lambda r: (r[1], -r[2], _RANK[r[3]]))
     kept: list[tuple[str, int, int, str, str]] = []
     reach = -1
     for row in ordered:

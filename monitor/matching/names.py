@@ -17,7 +17,6 @@ expressions: no tokenizer runs over the whole text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from functools import cache, lru_cache
 from typing import NamedTuple
 
@@ -49,6 +48,9 @@ _PATRONYMIC_ENDINGS = tuple(
 )
 _CONJUNCTIONS = frozenset(fold(w) for w in ("və", "ve", "ilə", "and", "&", "и"))
 _LINKS = (",", "&", " və", " ve", " ilə", " and", " и", " VƏ", " VE", " AND", " И", " Və", " And")
+# Last characters of a link, or spaces that `_links_back` strips before reading one.
+_LINK_LAST = frozenset([link[-1] for link in _LINKS] + [" ", "\t", "\u00a0"])
+_NOBODY: frozenset[int] = frozenset()
 _APOSTROPHES = "'’ʼ`"
 _NO_APOSTROPHES = str.maketrans("", "", _APOSTROPHES)
 _MAX_FILLERS = 2
@@ -62,6 +64,9 @@ _BACK = re.compile(
 )
 _FORWARD = re.compile(r"[ \t\u00a0\u202f\u2009]*((?:[^\W\d_]|['’ʼ`-])+)")
 _TAIL = re.compile(r"[^\W\d_]*(?:['’ʼ`][^\W\d_]+)?")
+# Characters (and the end of the text, "") that neither begin nor continue a word, nor are spaces:
+# `ending`, `word_after` and their regular expressions agree that no word starts there.
+_NOT_WORD = frozenset(("", *',.;:!?()[]{}<>"«»“”„/\\|@#%&*+=~_0123456789\n\r\f\v'))
 
 # (start, end, text, comma-before-the-position)
 Word = tuple[int, int, str, bool]
@@ -109,7 +114,14 @@ def given_forms(token: str, gender: morphology.Gender) -> frozenset[str]:
 
 def word_before(work: str, pos: int) -> Word | None:
     """The word ending just before `pos` on the same line and in the same sentence."""
-    lo = max(0, pos - _REACH)
+    lo = pos - _REACH if pos > _REACH else 0
+    if pos > 1 and work[pos - 1] == " ":
+        # Fast path for the common "Gülnarə Mehdiyeva": one space, then a run of letters back to
+        # the previous space. Anything else (punctuation, initials, apostrophes) takes the regex.
+        first = work.rfind(" ", lo, pos - 1) + 1 or lo
+        word = work[first : pos - 1]
+        if word.isalpha():
+            return first, pos - 1, word, False
     m = _BACK.match(work[lo:pos][::-1])
     if m is None or (m.group(2) and len(m.group(3)) > 2):
         return None  # punctuation, a line break, or a sentence that ended
@@ -120,6 +132,14 @@ def word_before(work: str, pos: int) -> Word | None:
 
 def word_after(work: str, pos: int) -> Word | None:
     """The word starting just after `pos`, with only spaces between."""
+    c = work[pos : pos + 1]
+    if c in _NOT_WORD:
+        return None
+    if c == " ":  # fast path: one space, then letters up to the next space
+        last = work.find(" ", pos + 1, pos + _REACH)
+        word = work[pos + 1 : last] if last > 0 else ""
+        if word.isalpha():
+            return pos + 1, last, word, False
     m = _FORWARD.match(work, pos)
     if m is None:
         return None
@@ -154,11 +174,11 @@ def given_before(
     `first` is the word right before the surname, already read by the caller.
     """
     word = first
-    found: frozenset[int] = frozenset()
+    found = _NOBODY
     for _ in range(_MAX_FILLERS + 1):
         if word is None or word[3]:
             return []
-        found = table.get(folded(word[2]), frozenset())
+        found = table.get(folded(word[2]), _NOBODY)
         if found or not is_filler(word[2]):
             break
         if fold(word[2]) in _PATRONYMIC_WORDS:  # "Əli qızı": the father's name goes too
@@ -166,7 +186,7 @@ def given_before(
         word = word_before(work, word[0]) if word else None
     if word is None:
         return []
-    out = [(aid, word[0]) for aid in found]
+    out = [(aid, word[0]) for aid in found] if found else []
     if (found or word[2][:1].isupper()) and _links_back(work, word[0]):
         out += _coordinated(work, word, table, found)
     return out
@@ -174,7 +194,9 @@ def given_before(
 
 def _links_back(work: str, start: int) -> bool:
     """Cheap test for a conjunction or comma before `start`, so that most candidates skip the
-    coordination walk."""
+    coordination walk. Most words before a given name cannot end a link at all."""
+    if start > 1 and work[start - 1] == " " and work[start - 2] not in _LINK_LAST:
+        return False
     return work[max(0, start - 6) : start].rstrip(" \t\u00a0").endswith(_LINKS)
 
 
@@ -195,7 +217,7 @@ def _coordinated(
             break
         if name is None or not name[2][:1].isupper():
             break
-        found = table.get(folded(name[2]), frozenset()) - done
+        found = table.get(folded(name[2]), _NOBODY) - done
         out += [(aid, name[0]) for aid in found]
         done |= found
         last = name
@@ -205,13 +227,14 @@ def _coordinated(
 def given_after(work: str, stop: int, table: dict[str, frozenset[int]]) -> list[tuple[int, int]]:
     """(activist, name end) for people whose given name follows: "Mehdiyeva Gülnarə"."""
     word = word_after(work, stop)
-    if word is None:
-        return []
-    return [(aid, word[1]) for aid in table.get(folded(word[2]), frozenset())]
+    found = table.get(folded(word[2])) if word else None
+    return [(aid, word[1]) for aid in found] if found and word else []
 
 
 def ending(work: str, end: int, endings: frozenset[str]) -> str | None:
     """The case ending after a stem if the stem takes it; None when the word goes on."""
+    if work[end : end + 1] in _NOT_WORD:  # the word ends here (the common case)
+        return "" if "" in endings else None
     m = _TAIL.match(work, end)
     tail = m.group() if m else ""
     if fold(tail.translate(_NO_APOSTROPHES)) in endings:
@@ -235,20 +258,38 @@ def after_other_name(work: str, word: Word | None) -> bool:
 
 
 def occurrences(
-    work: str, lo: int, hi: int, spelling: Spelling, forms: frozenset[str], surnames: frozenset[str]
-) -> Iterator[tuple[int, int]]:
-    """A given name standing alone in work[lo:hi], not followed by someone else's surname."""
-    for form in forms:
+    work: str,
+    lo: int,
+    hi: int,
+    given: tuple[tuple[Spelling, str], ...],
+    surnames: frozenset[str],
+    taken: list[tuple[int, int]],
+) -> list[tuple[int, int, Spelling]]:
+    """Given names standing alone in work[lo:hi], not followed by someone else's surname, as
+    (start, end, spelling) per (spelling, capitalised form) of `given` in turn.
+
+    Occurrences inside `taken` (the person's own full hits, which cover them) are skipped
+    unchecked: they would add nothing.
+    """
+    out = []
+    for spelling, form in given:
         pos = work.find(form, lo, hi)
         while pos >= 0:
             end = pos + len(form)
-            tail = ending(work, end, spelling.endings)
             before = work[pos - 1] if pos else " "
-            if tail is not None and not before.isalnum() and before not in "@./_-":
-                stop = end + len(tail)
-                if not _continues(work, stop) and not _other_surname(work, stop, surnames):
-                    yield pos, stop
+            if not before.isalnum() and before not in "@./_-" and not _within(pos, end, taken):
+                tail = ending(work, end, spelling.endings)
+                if tail is not None:
+                    stop = end + len(tail)
+                    if not _continues(work, stop) and not _other_surname(work, stop, surnames):
+                        out.append((pos, stop, spelling))
             pos = work.find(form, end, hi)
+    return out
+
+
+def _within(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether start..end lies inside one of `spans`."""
+    return any(a <= start and end <= b for a, b in spans)
 
 
 def _continues(work: str, end: int) -> bool:

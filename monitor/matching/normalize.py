@@ -52,17 +52,20 @@ INVISIBLE = frozenset(c for lo, hi in _INVISIBLE_RANGES for c in range(lo, hi + 
 # CD), the specials and fullwidth block (EF), tag characters (F3) and, behind F0, mathematical
 # alphanumerics (F0 9D).
 _ANOMALY_CHARS = "\u200b\u200c\u200d\u200e\u200f\u2060\u00ad\u034f\u01dd\u018e"
-_ANOMALY_LEADS = (b"\xcc", b"\xcd", b"\xef", b"\xf3")
+_ANOMALY_LEADS = (0xCC, 0xCD, 0xEF, 0xF3)
 
 
 def _class_table() -> bytes:
-    """Byte → class: L a Latin letter (or its lead byte), C a Cyrillic or Greek lead byte."""
+    """Byte → class: L a Latin letter (or its lead byte), C a Cyrillic or Greek lead byte, ! the
+    lead byte of a character `repair` rewrites. One translation answers all three questions."""
     table = bytearray(b" " * 256)
     for b in range(256):
         if 0x41 <= b <= 0x5A or 0x61 <= b <= 0x7A or 0xC3 <= b <= 0xCB:
             table[b] = ord("L")
         elif 0xCE <= b <= 0xD4:
             table[b] = ord("C")
+        elif b in _ANOMALY_LEADS:
+            table[b] = ord("!")
     return bytes(table)
 
 
@@ -129,6 +132,16 @@ _MARKS = re.compile(
 )
 
 
+# The letters `_script` calls Latin (with ə, and the Kelvin sign U+212A, which lower-cases to
+# k) and Cyrillic or Greek.
+_SCRIPT_LAT = re.compile("[A-Za-z\u00c0-\u024f\u0259\u212a]")
+_SCRIPT_CYR = re.compile("[\u0370-\u04ff]")
+# UTF-8 lead bytes of U+0340..U+04FF: a text without them has no Cyrillic or Greek letter.
+_CYR_LEADS = (b"\xcd", b"\xce", b"\xcf", b"\xd0", b"\xd1", b"\xd2", b"\xd3")
+# ASCII letters, lead bytes of U+00C0..U+027F and the Kelvin sign: every `_SCRIPT_LAT` letter.
+_LATIN_BYTES = re.compile(b"[A-Za-z\xc3-\xc9]|\xe2\x84\xaa")
+
+
 def _script(c: str) -> str:
     if "a" <= c.lower() <= "z" or c in "əƏıİǝƎ" or "\u00c0" <= c <= "\u024f":
         return "lat"
@@ -143,9 +156,8 @@ def resolve_lookalikes(word: str) -> str:
     "Mеhdiyeva" with a Cyrillic е becomes all Latin; "Мехдиевa" with a Latin a all Cyrillic. A
     word whose letters are all look-alikes is left alone: there is nothing to decide by.
     """
-    scripts = {_script(c) for c in word} - {""}
-    if len(scripts) < 2:
-        return word
+    if word.isascii() or not (_SCRIPT_CYR.search(word) and _SCRIPT_LAT.search(word)):
+        return word  # one script only (the common case), decided in C
     latin = sum(1 for c in word if _script(c) == "lat" and c not in _LAT_TO_CYR)
     cyrillic = sum(1 for c in word if _script(c) == "cyr" and c not in _CYR_TO_LAT)
     if latin == cyrillic:
@@ -212,9 +224,9 @@ def needs_repair(text: str, data: bytes | None = None) -> bool:
     if any(c in text for c in _ANOMALY_CHARS):
         return True
     data = encode(text) if data is None else data
-    if any(lead in data for lead in _ANOMALY_LEADS) or (b"\xf0" in data and b"\xf0\x9d" in data):
-        return True
     classes = data.translate(_CLASSES, _TAIL_BYTES)
+    if b"!" in classes or (b"\xf0" in data and b"\xf0\x9d" in data):
+        return True
     if b"C" not in classes or b"L" not in classes:
         return False
     return any(sig in classes for sig in _MIXED_SCRIPT)
@@ -301,7 +313,12 @@ def _rewrite(run: str) -> str:
 
 
 def _resolve_words(text: str) -> str:
-    """Resolve look-alikes word by word; one character out for one in."""
+    """Resolve look-alikes word by word; one character out for one in. A text without a
+    Cyrillic (or Greek) letter, or without a Latin one, has no mixed word: byte searches settle
+    that for most texts before any word is looked at."""
+    data = encode(text)
+    if not any(lead in data for lead in _CYR_LEADS) or not _LATIN_BYTES.search(data):
+        return text
     return _WORD.sub(lambda m: resolve_lookalikes(m.group()), text)
 
 

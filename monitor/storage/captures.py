@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -122,24 +123,44 @@ def link(entry: ChainEntry) -> ChainLink:
 
 def chain(store: Store, from_seq: int = 1) -> list[ChainLink]:
     with Session(store.engine) as session:
-        rows = session.exec(
-            select(ChainEntry).where(col(ChainEntry.seq) >= from_seq).order_by(col(ChainEntry.seq))
-        ).all()
-        return [link(row) for row in rows]
+        return _chain(session, from_seq)
 
 
-def _captures(store: Store, session: Session) -> Iterator[Capture]:
+def _chain(session: Session, from_seq: int = 1) -> list[ChainLink]:
+    rows = session.exec(
+        select(ChainEntry).where(col(ChainEntry.seq) >= from_seq).order_by(col(ChainEntry.seq))
+    ).all()
+    return [link(row) for row in rows]
+
+
+def _captures(session: Session) -> Iterator[Capture]:
     yield from session.exec(select(Capture).order_by(col(Capture.id))).yield_per(200)
 
 
+@contextlib.contextmanager
+def snapshot(store: Store) -> Iterator[Session]:
+    """A session whose reads all see one moment of the database, however many statements they
+    take, while workers keep appending (REPEATABLE READ on PostgreSQL; on SQLite an explicit
+    read transaction, which WAL mode serves from one snapshot)."""
+    with store.engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            connection = connection.execution_options(isolation_level="REPEATABLE READ")
+        else:
+            connection.exec_driver_sql("BEGIN")
+        with Session(bind=connection) as session:
+            yield session
+        connection.rollback()
+
+
 def verify_store(store: Store) -> StoreVerification:
-    """Check every capture against the chain, and the chain itself, from genesis to head."""
-    links = chain(store)
-    problems = evidence.check_chain(links)
-    by_capture = {entry.capture_id: entry for entry in links}
-    seen: set[int] = set()
-    with Session(store.engine) as session:
-        for capture in _captures(store, session):
+    """Check every capture against the chain, and the chain itself, from genesis to head, in
+    one snapshot (a capture committed meanwhile is simply not part of this check)."""
+    with snapshot(store) as session:
+        links = _chain(session)
+        problems = evidence.check_chain(links)
+        by_capture = {entry.capture_id: entry for entry in links}
+        seen: set[int] = set()
+        for capture in _captures(session):
             assert capture.id is not None
             seen.add(capture.id)
             entry = by_capture.get(capture.id)

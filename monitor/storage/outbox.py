@@ -175,7 +175,14 @@ def mark_sent(store: Store, ids: list[int], worker: str, digest_key: str | None 
 
 
 def mark_failed_attempt(
-    store: Store, ids: list[int], worker: str, error: str, *, retryable: bool, max_attempts: int
+    store: Store,
+    ids: list[int],
+    worker: str,
+    error: str,
+    *,
+    retryable: bool,
+    max_attempts: int,
+    first_delay: timedelta = FIRST_RETRY_DELAY,
 ) -> int:
     """Count the attempt; back off exponentially, or give up (visible as `failed`)."""
 
@@ -185,13 +192,13 @@ def mark_failed_attempt(
         if not retryable or row.attempts >= max_attempts:
             row.status = "failed"
             return
-        row.next_attempt_at = now + retry_delay(row.attempts)
+        row.next_attempt_at = now + retry_delay(row.attempts, first_delay)
 
     return _update(store, ids, worker, failed)
 
 
-def retry_delay(attempts: int) -> timedelta:
-    return min(MAX_RETRY_DELAY, FIRST_RETRY_DELAY * 2 ** max(0, attempts - 1))
+def retry_delay(attempts: int, first: timedelta = FIRST_RETRY_DELAY) -> timedelta:
+    return min(MAX_RETRY_DELAY, first * 2 ** max(0, attempts - 1))
 
 
 def retry_failed(store: Store) -> int:

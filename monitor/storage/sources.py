@@ -10,7 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import or_
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from monitor.errors import InvalidInput, NotFound
 from monitor.models import Activist, Source, utcnow
@@ -332,3 +332,39 @@ def view_by_id(store: Store, source_id: int) -> SourceView:
         if row is None:
             raise NotFound(f"No source with id {source_id}. `monitor source list` shows ids.")
         return view(store, row)
+
+
+def renew(store: Store, source_ids: list[int], worker: str, lease: timedelta) -> int:
+    """Extend this worker's leases on sources it is still working on (a live worker keeps its
+    sources; a dead one stops renewing and loses them within one lease)."""
+    if not source_ids:
+        return 0
+    with Session(store.engine) as session:
+        now = db_now(session)
+        rows = session.exec(
+            select(Source).where(col(Source.id).in_(source_ids), Source.lease_owner == worker)
+        ).all()
+        for row in rows:
+            row.lease_expires_at = now + lease
+            session.add(row)
+        session.commit()
+        return len(rows)
+
+
+def leased_elsewhere(store: Store, worker: str, checked_before: datetime | None) -> int:
+    """Enabled sources another worker holds right now (and, for --all, has not finished)."""
+    with Session(store.engine) as session:
+        now = db_now(session)
+        query = select(func.count()).where(
+            col(Source.enabled).is_(True),
+            col(Source.lease_expires_at) > now,
+            col(Source.lease_owner) != worker,
+        )
+        if checked_before is not None:
+            query = query.where(
+                or_(
+                    col(Source.last_checked_at).is_(None),
+                    col(Source.last_checked_at) < checked_before,
+                )
+            )
+        return int(session.exec(query).one())
