@@ -43,13 +43,15 @@ FINISH_BATCH = 64
 def next_check(
     now: datetime, every_seconds: int, failures: int, rng: random.Random | None = None
 ) -> datetime:
-    """When to look again: the interval after a success, doubling per failure (capped)."""
+    """When to look again: the interval after a success, doubling per failure (capped).
+
+    The jitter that spreads sources apart only ever shortens a healthy source's interval, so
+    "every 10 minutes" is a promise that new items are seen within 10 minutes."""
     rng = rng or random.Random()
     if failures == 0:
-        delay = timedelta(seconds=every_seconds)
-    else:
-        grown = timedelta(seconds=every_seconds * 2 ** min(failures - 1, 16))
-        delay = max(MIN_RETRY, min(MAX_BACKOFF, grown))
+        return now + timedelta(seconds=every_seconds) * rng.uniform(1 - JITTER, 1)
+    grown = timedelta(seconds=every_seconds * 2 ** min(failures - 1, 16))
+    delay = max(MIN_RETRY, min(MAX_BACKOFF, grown))
     return now + delay * rng.uniform(1 - JITTER, 1 + JITTER)
 
 

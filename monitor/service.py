@@ -23,11 +23,13 @@ from monitor.pipeline import MatcherCache, Pipeline
 from monitor.registry import Channel
 from monitor.scheduler import CycleReport, ProgressHook, Scheduler
 from monitor.storage import outbox, status
+from monitor.storage import sources as source_store
 from monitor.store import Store
 from monitor.web import app as web_app
 
 log = logging.getLogger(__name__)
 IDLE_SECONDS = 5.0
+MIN_PAUSE = 0.05
 
 
 def parse_pool(workers: int) -> ProcessPoolExecutor | None:
@@ -165,6 +167,7 @@ async def _collect_forever(scheduler: Scheduler, stop: asyncio.Event, idle: floa
             await asyncio.to_thread(
                 status.heartbeat, scheduler.store, scheduler.worker, cycle_done=True
             )
+            pause = await _pause(scheduler.store, idle)
             outage.over()
         except Exception as exc:
             if not db.unavailable(exc):
@@ -172,7 +175,15 @@ async def _collect_forever(scheduler: Scheduler, stop: asyncio.Event, idle: floa
             await outage.wait(stop, exc)
             continue
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), idle)
+            await asyncio.wait_for(stop.wait(), pause)
+
+
+async def _pause(store: Store, idle: float) -> float:
+    """Sleep until the next source falls due, but at most `idle` (so sources added meanwhile,
+    or freed by a dead worker, are picked up soon): waking on time is what keeps the delay from
+    a new item to its alert close to the source's interval."""
+    until_due = await asyncio.to_thread(source_store.seconds_until_due, store)
+    return idle if until_due is None else min(idle, max(MIN_PAUSE, until_due))
 
 
 class Outage:

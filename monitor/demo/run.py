@@ -2,8 +2,9 @@
 
 A local server publishes the demo's hostile and neutral sources; a throwaway database (with
 its own key, in a fresh folder) gets the fictional activists and those sources; one collection
-pass runs; the incident log is shown. With `serve`, the sources stay up and collection keeps
-running until interrupted, so a newcomer can explore with the other commands.
+pass runs; the incident log is shown. With `serve`, the sources stay up and the whole service
+runs (collection, alert delivery and the web interface, with a demo admin account) until
+interrupted, so a newcomer can explore in the browser and with the other commands.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator
+import secrets
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +26,11 @@ from monitor.demo import server
 from monitor.scheduler import CycleReport
 from monitor.storage import activists as activist_store
 from monitor.storage import sources as source_store
+from monitor.storage import users as user_store
 from monitor.store import Store, initialise
+from monitor.web import passwords
+
+ADMIN = "demo-admin"
 
 
 @dataclass(frozen=True)
@@ -56,7 +62,7 @@ async def demo_sources(port: int = 0) -> AsyncIterator[str]:
         await runner.cleanup()
 
 
-def set_up(workdir: Path, base_url: str) -> DemoSetup:
+def set_up(workdir: Path, base_url: str, web_port: int = 0) -> DemoSetup:
     """A fresh database in `workdir` with the demo activists and sources registered."""
     settings = config_module.load(
         overrides={
@@ -64,6 +70,7 @@ def set_up(workdir: Path, base_url: str) -> DemoSetup:
             "config_dir": str(workdir / "config"),
             "data_dir": str(workdir),
             "allow_private_addresses": True,
+            "web_port": web_port,
         }
     )
     store, _ = initialise(settings)
@@ -95,9 +102,29 @@ def _register(store: Store, person: dict[str, object]) -> int:
     return activist_store.add(store, validate(raw))
 
 
-async def run(workdir: Path, *, serve: bool, port: int = 0) -> tuple[DemoSetup, CycleReport]:
-    """Set up, collect once; with `serve`, keep collecting until interrupted."""
+def demo_admin(store: Store) -> tuple[str, str]:
+    """An admin account for the demo's web interface, with a fresh random password (the
+    demo database is throwaway, but a fixed password would still be a bad habit to teach)."""
+    password = secrets.token_urlsafe(12)
+    user_store.add(store, ADMIN, passwords.hash_password(password), "admin")
+    return ADMIN, password
+
+
+async def run(
+    workdir: Path,
+    *,
+    port: int = 0,
+    web_port: int | None = None,
+    on_collected: Callable[[DemoSetup, CycleReport], None] | None = None,
+) -> tuple[DemoSetup, CycleReport]:
+    """Set up and collect once. With `web_port`, then run the whole service (collection,
+    alerts, the web interface on that port) until stopped, while the demo sources stay up;
+    `on_collected` sees the first pass before that."""
     async with demo_sources(port) as base_url:
-        setup = await asyncio.to_thread(set_up, workdir, base_url)
-        report = await service.collect(setup.store, once=not serve, every_source=True)
+        setup = await asyncio.to_thread(set_up, workdir, base_url, web_port or 0)
+        report = await service.collect(setup.store, once=True, every_source=True)
+        if on_collected is not None:
+            on_collected(setup, report)
+        if web_port is not None:
+            await service.run(setup.store)
         return setup, report

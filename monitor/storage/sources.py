@@ -368,3 +368,26 @@ def leased_elsewhere(store: Store, worker: str, checked_before: datetime | None)
                 )
             )
         return int(session.exec(query).one())
+
+
+def seconds_until_due(store: Store) -> float | None:
+    """How long until the next enabled source falls due (0 if one is due now), by the
+    database's clock; None when no source is enabled. A leased source counts from its lease
+    expiry, the earliest moment another worker could take it."""
+    with Session(store.engine) as session:
+        now = db_now(session)
+        enabled = col(Source.enabled).is_(True)
+        free = or_(col(Source.lease_expires_at).is_(None), col(Source.lease_expires_at) < now)
+        unscheduled, next_free = session.exec(
+            select(
+                func.count(col(Source.id)).filter(col(Source.next_check_at).is_(None)),
+                func.min(col(Source.next_check_at)),
+            ).where(enabled, free)
+        ).one()
+        lease_ends = session.exec(
+            select(func.min(col(Source.lease_expires_at))).where(enabled, ~free)
+        ).one()
+    if unscheduled:
+        return 0.0
+    times = [t for t in (next_free, lease_ends) if t is not None]
+    return max(0.0, (min(times) - now).total_seconds()) if times else None
