@@ -7,10 +7,29 @@ cue's weight is scaled by how close it stands to the nearest hit of this person:
 * tokens between cue and hit: 1 / (1 + d/30), so a cue next to the name counts fully and one 30
   words away half;
 * sentences between: 0.85 per sentence, never below 0.5;
-* another paragraph: 0.3 (a headline counts as part of the first paragraph);
+* another paragraph: 0.3 (a headline counts as part of the first paragraph), but 0.7 in a short
+  post (80 words or fewer), which is about one thing;
 * a smear word inside quotation marks is somebody being quoted: half weight; a "quoted" term
   (scare quotes around "activist", «правозащитница») counts as smear only there;
 * a negation just before (не, not, deyil) weakens smear, leak and doxxing cues.
+
+Intimidation rarely says "threat": "we know which school your son goes to", "the park is badly
+lit these evenings". So details of the person's private life (`private` cues: children, family,
+school, home, daily routine) and a hint of menace (any `threat` cue, even "we know", "you",
+"should remember") each say little, but together they are a threat: the product of the two,
+doubled, is added to the threat cues. Private details without any menace stay doxxing (or
+nothing).
+
+A sentence that opens by calling the person by name ("Nigar Eyvazova, your daughter…") speaks to
+them: a weak threat cue, a hint of menace for the rule above. An account named like the person
+but not registered to them (@tural_eyvazov_az, t.me/jala_humbatova_real), compared by consonants
+so that every transliteration counts, is an impersonation cue, strong with "official", "real"
+or "new" in it.
+
+Scare quotes are a smear of their own: a short lower-case phrase in quotation marks near the
+name ('shelters', «права женщин», “müstəqil jurnalistika”) holds the person's own words up to
+ridicule. Each distinct one is a smear cue; capitalised quotations (organisations, titles) and
+longer ones (somebody being quoted) are not.
 
 Per kind, cue contributions combine as a noisy OR: 1 - Π(1 - c). Reporting cues (condemned,
 campaign, pro-government) damp smear most, then phishing, threat, leak and doxxing: an
@@ -23,11 +42,14 @@ own.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from monitor.matching import variants
 from monitor.matching.lexicon import Lexicon, Term, default_lexicon
 from monitor.matching.matcher import Hit
+from monitor.matching.normalize import fold
 from monitor.matching.windows import Window, Words, merge_spans
 
 HARMFUL = ("smear", "leak", "doxxing", "threat", "impersonation", "phishing")
@@ -43,6 +65,7 @@ BASE_SEVERITY = {
     "mention": "info",
 }
 THRESHOLD = 0.5
+CLOSE_CALL = 0.1
 # How much independent-reporting context takes off each kind's score.
 REPORT_DAMPING = {
     "smear": 0.85,
@@ -54,6 +77,18 @@ REPORT_DAMPING = {
 }
 # Identifiers of the person printed in the text: publishing them is doxxing.
 IDENTIFIER_CUES = {"phone": 0.45, "email": 0.15}
+SCARE_QUOTE = 0.3
+OTHER_PARAGRAPH = 0.3
+ADDRESS = 0.25
+LOOKALIKE = 0.4
+LOOKALIKE_MARKED = 0.65
+# A text this short (in words, when one window covers it all) is a post about one thing.
+SHORT_POST_WORDS = 80
+SHORT_POST_PARAGRAPH = 0.7
+_SCARE_QUOTE_WORDS = 3
+# Private life and menace together: how much their product adds to the threat cues.
+INTIMIDATION = 4.0
+INTIMIDATION_CAP = 0.9
 _NEGATORS = frozenset({"не", "ни", "нет", "not", "no", "never", "deyil", "yox", "hec", "don't"})
 _NEGATABLE = frozenset({"smear", "leak", "doxxing"})
 _WINDOW = 400
@@ -123,8 +158,10 @@ def _mention(
     for lo, hi in windows:
         window = words.window(lo, hi)
         inside = ordered[bisect.bisect_left(starts, lo) : bisect.bisect_left(starts, hi)]
-        cues += _word_cues(lexicon, window, sorted(window.span(h.start, h.end) for h in inside))
-    cues = _best_per_term(cues) + _identifier_cues(hits)
+        anchors = sorted(window.span(h.start, h.end) for h in inside)
+        cues += _word_cues(lexicon, window, anchors) + _scare_quotes(window, anchors)
+    cues = _best_per_term(cues) + _identifier_cues(hits) + _address_cue(words.text, ordered)
+    cues += _lookalike_handles(words.text, ordered)
     scores, context = _scores(cues)
     kind, score = _decide(scores)
     ranked = sorted(cues, key=lambda c: (-c.contribution, c.start))
@@ -157,6 +194,30 @@ def _word_cues(lexicon: Lexicon, window: Window, anchors: list[tuple[int, int]])
         if cue is not None:
             cues.append(cue)
     return cues
+
+
+def _scare_quotes(window: Window, anchors: list[tuple[int, int]]) -> list[Cue]:
+    """Smear cues for scare quotes near the person (see the module docstring)."""
+    if not window.words or not anchors or not _QUOTE_MARKS.search(window.work, *window.bounds):
+        return []
+    cues = []
+    for a, b in window.quotes:
+        inner = window.work[a + 1 : b - 1].strip()
+        if not inner or not inner[0].islower() or len(inner.split()) > _SCARE_QUOTE_WORDS:
+            continue
+        first = bisect.bisect_left(window.starts, a)
+        last = bisect.bisect_right(window.ends, b) - 1
+        if first > last:
+            continue
+        distance, closeness = _closeness(window, anchors, first, last)
+        start, end = window.original(first, last)
+        contribution = round(SCARE_QUOTE * closeness, 4)
+        term = f"“{inner.lower()}”"
+        cues.append(Cue("smear", term, "*", SCARE_QUOTE, distance, contribution, start, end))
+    return cues
+
+
+_QUOTE_MARKS = re.compile("[«„“‘'\"]")
 
 
 def _best_per_term(cues: list[Cue]) -> list[Cue]:
@@ -231,10 +292,88 @@ def _closeness(
         factor = 1 / (1 + distance / 30)
         factor *= max(0.5, 0.85 ** abs(sentence - window.sentence(near)))
         if paragraph != window.paragraph(near):
-            factor *= 0.3
+            factor *= _other_paragraph(window)
         if factor > best[1]:
             best = (distance, factor)
     return best
+
+
+def _other_paragraph(window: Window) -> float:
+    """Weight of a cue in another paragraph than the name: low in an article, where a new
+    paragraph often turns to someone else, but not in a short post, which is about one thing."""
+    return SHORT_POST_PARAGRAPH if len(window.words) <= SHORT_POST_WORDS else OTHER_PARAGRAPH
+
+
+def _address_cue(text: str, hits: Sequence[Hit]) -> list[Cue]:
+    """A sentence that opens by calling the person by name ("Nigar Eyvazova, your daughter…")
+    speaks to them: in hostile text, a hint of menace (see the intimidation rule)."""
+    for hit in hits:
+        lo = max(0, hit.start - 40)
+        before = text[lo : hit.start].rstrip(_OPENERS)
+        opens = before[-1:] in _SENTENCE_ENDS if before else lo == 0
+        if opens and text[hit.end : hit.end + 1] == ",":
+            term = "<addressed by name>"
+            return [Cue("threat", term, "*", ADDRESS, 0, ADDRESS, hit.start, hit.end + 1)]
+    return []
+
+
+_OPENERS = " \t\"«“„'‘(—–-"
+_SENTENCE_ENDS = ("\n", "\r", ".", "!", "?", "…")
+
+
+def _lookalike_handles(text: str, hits: Sequence[Hit]) -> list[Cue]:
+    """An account that carries the person's name but is not one they registered
+    (@tural_eyvazov_az, t.me/jala_humbatova_real) is likely an impersonation, more so with a
+    word like "official" or "real" in it. Handles are compared by consonant skeletons, so every
+    transliteration of the name finds it (see `_skeleton`)."""
+    if "@" not in text and "/" not in text:
+        return []
+    names = _name_keys(hits)
+    registered = [(h.start, h.end) for h in hits if h.how in ("handle", "profile_url")]
+    for m in _ACCOUNT.finditer(text):
+        if any(a < m.end() and m.start() < b for a, b in registered):
+            continue
+        handle = fold(m.group(1))
+        skeleton = _skeleton(handle)
+        if any(all(key in skeleton for key in keys) for keys in names):
+            weight = LOOKALIKE_MARKED if _MARKERS.search(handle) else LOOKALIKE
+            term = "<an unregistered account named like the person>"
+            return [Cue("impersonation", term, "*", weight, 0, weight, m.start(), m.end())]
+    return []
+
+
+def _name_keys(hits: Sequence[Hit]) -> set[tuple[str, ...]]:
+    """What a handle must contain to be named like the person: the first four consonants of
+    the surname, in any Latin spelling (a case ending only adds letters after them); for a
+    short surname, its consonants and the given name's together."""
+    keys: set[tuple[str, ...]] = set()
+    for hit in hits:
+        words = hit.matched.split()
+        if hit.how != "name" or hit.part != "full" or len(words) < 2:
+            continue
+        given = {_skeleton(fold(v)) for v, _ in variants.spellings(words[0])}
+        for spelling, _ in variants.spellings(words[-1]):
+            surname = _skeleton(fold(spelling))
+            if len(surname) >= 4:
+                keys.add((surname[:4],))
+            elif surname:
+                keys.update((surname, g) for g in given if len(g) >= 2)
+    return {k for k in keys if all(part.isascii() for part in k)}
+
+
+def _skeleton(word: str) -> str:
+    """The consonants of a folded word, with the letters transliteration varies on evened out:
+    h dropped (gh, kh, sh), q as g, x as k."""
+    return _NOT_CONSONANT.sub("", word).translate(_EVEN_OUT)
+
+
+_ACCOUNT = re.compile(
+    r"(?:(?<![\w.])@|\b(?:t\.me|instagram\.com|facebook\.com|x\.com|twitter\.com|tiktok\.com)/"
+    r"|\byoutube\.com/@?)([A-Za-z0-9_.]{3,40})"
+)
+_MARKERS = re.compile(r"official|real|original|true|rasmi|new|yeni|backup|[._]az\b|\d$")
+_NOT_CONSONANT = re.compile(r"[^bcdfgjklmnpqrstvwxz]")
+_EVEN_OUT = str.maketrans({"q": "g", "x": "k"})
 
 
 def _identifier_cues(hits: Sequence[Hit]) -> list[Cue]:
@@ -260,10 +399,11 @@ def _noisy_or(values: list[float]) -> float:
 
 
 def _scores(cues: list[Cue]) -> tuple[dict[str, float], float]:
-    by_kind: dict[str, list[float]] = {kind: [] for kind in (*HARMFUL, "report")}
+    by_kind: dict[str, list[float]] = {kind: [] for kind in (*HARMFUL, "report", "private")}
     for c in cues:
         by_kind.setdefault(c.kind, []).append(c.contribution)
     context = _noisy_or(by_kind["report"])
+    by_kind["threat"].append(_intimidation(by_kind["threat"], by_kind["private"]))
     scores = {}
     for kind in HARMFUL:
         raw = _noisy_or(by_kind[kind])
@@ -272,11 +412,21 @@ def _scores(cues: list[Cue]) -> tuple[dict[str, float], float]:
     return scores, context
 
 
+def _intimidation(menace: list[float], private: list[float]) -> float:
+    """What private-life details add to the threat cues near them (see the module docstring)."""
+    return min(INTIMIDATION_CAP, INTIMIDATION * _noisy_or(menace) * _noisy_or(private))
+
+
 def _decide(scores: dict[str, float]) -> tuple[str, float]:
-    kind = max(HARMFUL, key=lambda k: scores[k])
-    if scores[kind] >= THRESHOLD:
-        return kind, scores[kind]
-    return "mention", scores["mention"]
+    """The strongest kind at THRESHOLD or above, else `mention`. Kinds within CLOSE_CALL of the
+    strongest are a close call, settled for the more severe kind: a post that mocks a woman
+    while printing her phone number is doxxing first."""
+    best = max(scores[k] for k in HARMFUL)
+    if best < THRESHOLD:
+        return "mention", scores["mention"]
+    close = [k for k in HARMFUL if scores[k] >= max(THRESHOLD, best - CLOSE_CALL)]
+    kind = max(close, key=lambda k: (SEVERITIES.index(BASE_SEVERITY[k]), scores[k]))
+    return kind, scores[kind]
 
 
 def _severity(kind: str, score: float, cues: list[Cue]) -> str:

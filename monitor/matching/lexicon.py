@@ -1,10 +1,10 @@
 """Cue lexicons: YAML data files per language, compiled into one automaton over word tokens.
 
-A lexicon file (lexicons/<lang>.yaml) maps each section (an incident kind, or `report` and
-`quoted`, see `classifier`) to terms and weights. Terms are folded like text, so a trainer writes
-them in ordinary spelling. Matching runs over a string of folded word tokens joined by single
-spaces, so a phrase matches across any punctuation-free whitespace and token distances fall out
-of the match positions.
+A lexicon file (lexicons/<lang>.yaml) maps each section (an incident kind, or `report`,
+`quoted` and `private`, see `classifier`) to terms and weights. Terms are folded like text, so a
+trainer writes them in ordinary spelling. Matching runs over a string of folded word tokens
+joined by single spaces, so a phrase matches across any punctuation-free whitespace and token
+distances fall out of the match positions.
 """
 
 from __future__ import annotations
@@ -23,7 +23,17 @@ import yaml
 from monitor.errors import UserError
 from monitor.matching.normalize import fold
 
-SECTIONS = ("smear", "leak", "doxxing", "threat", "impersonation", "phishing", "report", "quoted")
+SECTIONS = (
+    "smear",
+    "leak",
+    "doxxing",
+    "threat",
+    "impersonation",
+    "phishing",
+    "report",
+    "quoted",
+    "private",
+)
 LANGS = ("az", "ru", "en")
 
 _CURLY = str.maketrans({"’": "'", "ʼ": "'", "`": "'"})

@@ -38,7 +38,12 @@ _SPLIT_NO_UNDERSCORE = re.compile(r"(\w++(?:['’ʼ`-]\w++)*+)")
 # expression engine scans for quickly: `[.!?…]+(?=\s)|\n` finds the same, three times slower.
 _SENTENCE_END = re.compile(r"[.!?…\n](?:(?<=\n)|[.!?…]*(?=\s))")
 _LINE_END = re.compile(r"\n")
-_QUOTED = re.compile(r"«[^»\n]{1,300}»|„[^“”\n]{1,300}[“”]|“[^”\n]{1,300}”|\"[^\"\n]{1,300}\"")
+# Quotations: guillemets, German and English double quotes, straight double quotes, and single
+# quotes (curly, or straight ones that stand apart from words, so "Hasanli's" opens nothing).
+_QUOTED = re.compile(
+    r"«[^»\n]{1,300}»|„[^“”\n]{1,300}[“”]|“[^”\n]{1,300}”|\"[^\"\n]{1,300}\""
+    r"|‘[^’\n]{1,300}’|(?<!\w)'[^'\n]{1,60}'(?!\w)"
+)
 
 
 def merge_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -102,6 +107,11 @@ class Window:
     @cached_property
     def line_ends(self) -> list[int]:
         return [m.start() for m in _LINE_END.finditer(self.work, self.base, self.limit)]
+
+    @property
+    def bounds(self) -> tuple[int, int]:
+        """The window's span of `work`."""
+        return self.base, self.limit
 
     @cached_property
     def quotes(self) -> list[tuple[int, int]]:

@@ -168,3 +168,85 @@ def test_custom_lexicon_and_suffix_terms() -> None:
     mention = classify("Tural Ağayev, dayandırmasan görərsən.", hits, lexicon)
     assert mention.kind == "threat"
     assert mention.cues[0].term == "*masan"
+
+
+def test_scare_quotes_are_a_smear(matcher: Matcher) -> None:
+    text = "Aysel Najafova and her 'human rights' work, her “independent journalism”. Enough."
+    [mention] = analyse(matcher, text)
+    assert mention.kind == "smear"
+    assert {c.term for c in mention.cues} >= {"“human rights”", "“independent journalism”"}
+
+
+def test_capitalised_or_long_quotations_are_not_scare_quotes(matcher: Matcher) -> None:
+    text = (
+        "Aysel Najafova spoke at the 'Open Doors' forum of “Free Voices”. She said: "
+        "“we will keep publishing what the courts decide, whatever it costs us”."
+    )
+    [mention] = analyse(matcher, text)
+    assert mention.kind == "mention"
+    assert not [c for c in mention.cues if c.term.startswith("“")]
+
+
+def test_private_life_with_a_hint_of_menace_is_a_threat(matcher: Matcher) -> None:
+    text = "Айсель Наджафова, ты ведь забираешь дочку из садика в пять? Осенью рано темнеет."
+    [mention] = analyse(matcher, text)
+    assert mention.kind == "threat"
+    assert {c.kind for c in mention.cues} >= {"private", "threat"}
+
+
+def test_private_life_without_menace_is_not_a_threat(matcher: Matcher) -> None:
+    text = "Aysel Najafova spoke about raising her daughter while her children were at school."
+    [mention] = analyse(matcher, text)
+    assert mention.kind != "threat"
+    assert mention.scores["threat"] < 0.5
+
+
+@pytest.mark.parametrize(
+    ("smear", "doxxing", "kind"),
+    [(0.8, 0.75, "doxxing"), (0.9, 0.6, "smear"), (0.6, 0.3, "smear")],
+)
+def test_a_close_call_goes_to_the_more_severe_kind(smear: float, doxxing: float, kind: str) -> None:
+    lexicon = Lexicon(parse({"smear": {"xain": smear}, "doxxing": {"ünvan": doxxing}}, "az"))
+    text = "Tural Ağayev xain, ünvan bəllidir."
+    mention = classify(text, Matcher.build(PEOPLE).find(text), lexicon)
+    assert mention.kind == kind
+
+
+def test_a_sentence_addressing_the_person_is_a_hint_of_menace(matcher: Matcher) -> None:
+    [addressed] = analyse(matcher, "Tural Ağayev, bu gün nə yazacaqsan?")
+    [told_about] = analyse(matcher, "Bu gün Tural Ağayev, deyəsən, yenə yazacaq.")
+    assert [c.term for c in addressed.cues if c.kind == "threat"] == ["<addressed by name>"]
+    assert addressed.kind == "mention"  # a hint, not a threat on its own
+    assert not [c for c in told_about.cues if c.term == "<addressed by name>"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        (
+            "Турал Агаев завёл новый канал: t.me/tural_aghayev_official. Подписывайтесь!",
+            "impersonation",
+        ),
+        (
+            "Tural Aghayev finally speaks: follow @aghayev_tural_real for the truth.",
+            "impersonation",
+        ),
+        ("Tural Ağayev interview; he also mentioned his colleague @sabina_mirza.", "mention"),
+    ],
+)
+def test_an_unregistered_account_named_like_the_person_is_impersonation(
+    matcher: Matcher, text: str, kind: str
+) -> None:
+    [mention] = analyse(matcher, text)
+    assert mention.kind == kind
+
+
+def test_a_registered_account_is_not_a_lookalike() -> None:
+    people = [
+        Registration(
+            2, ("Tural Ağayev", "Турал Агаев"), handles=(("telegram", "tural_aghayev_official"),)
+        )
+    ]
+    text = "Турал Агаев завёл новый канал: t.me/tural_aghayev_official. Подписывайтесь!"
+    [mention] = analyse(Matcher.build(people), text)
+    assert mention.kind != "impersonation"
