@@ -100,6 +100,9 @@ class Config:
         "", "Mastodon server for lookups and searches (default: the handle's own server)."
     )
     hibp_url: str = _setting("https://haveibeenpwned.com", "Have I Been Pwned API base URL.")
+    timestamp_url: str = _setting(
+        "", "RFC 3161 timestamp authority for export manifests (e.g. https://freetsa.org/tsr)."
+    )
     hibp_api_key: str = _setting("", "Have I Been Pwned API key.", secret=True)
     crtsh_url: str = _setting("https://crt.sh", "Certificate transparency search (crt.sh) URL.")
     imap_ca_file: str = _setting("", "Extra CA certificates (PEM) trusted for IMAP servers.")

@@ -42,7 +42,7 @@ from typing import Any, BinaryIO
 import jinja2
 from sqlmodel import Session, col, select
 
-from monitor import evidence
+from monitor import evidence, timestamps
 from monitor.bundle import verify as bundle_verify
 from monitor.errors import NotFound, UserError
 from monitor.evidence import CaptureMeta, ChainLink
@@ -625,6 +625,7 @@ class ExportSummary:
     withheld: int
     chain_head: str
     manifest_sha256: str
+    timestamp: datetime | None = None  # the authority's time, when the manifest was stamped
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -635,6 +636,7 @@ class ExportSummary:
             "withheld_captures": self.withheld,
             "chain_head": self.chain_head,
             "manifest_sha256": self.manifest_sha256,
+            "timestamp": self.timestamp.isoformat() if self.timestamp else None,
         }
 
 
@@ -679,10 +681,17 @@ def export_bundle(
     actor: str,
     now: datetime | None = None,
     library: Library | None = None,
+    timestamp: bool = True,
 ) -> ExportSummary:
-    """Write the bundle to `out` (atomically) and note the export in the audit log."""
+    """Write the bundle to `out` (atomically) and note the export in the audit log. With a
+    timestamp authority configured (and `timestamp`), the manifest is timestamped first: an
+    export asked to carry a timestamp is not written without one."""
     contents = gather_contents(store, scope, library or default_library(), now or datetime.now(UTC))
     files = assemble(contents)
+    stamped = None
+    if timestamp and store.config.timestamp_url:
+        files[timestamps.TOKEN] = timestamps.stamp(store.config, files[MANIFEST])
+        stamped = timestamps.read(files[timestamps.TOKEN]).time
     write_zip(out, files, contents.created_at)
     summary = ExportSummary(
         out,
@@ -692,6 +701,7 @@ def export_bundle(
         len(contents.withheld),
         chain_head(contents.chain)["entry_hash"],
         evidence.sha256_hex(files[MANIFEST]),
+        stamped,
     )
     ids = [case.incident.id for case in contents.cases]
     record_export(store, scope, actor, "zip", ids, summary.to_dict())

@@ -39,7 +39,10 @@ from typing import Any, NamedTuple
 
 FORMAT = "activist-monitor-bundle/1"
 MANIFEST = "manifest.json"
-NOT_HASHED = frozenset({MANIFEST})
+# The RFC 3161 timestamp token of the manifest, when the exporter had one made. It signs the
+# manifest, so the manifest cannot list it.
+TIMESTAMP = "manifest.json.tsr"
+NOT_HASHED = frozenset({MANIFEST, TIMESTAMP})
 # What each failed check says; `monitor verify` words its findings the same way.
 NOT_COVERED = "is not covered by any chain entry in the bundle"
 WARC_MISSING = "its WARC file {} is missing"
@@ -260,6 +263,19 @@ def check_sightings(manifest: dict[str, Any], by_capture: dict[int, Any]) -> lis
     return problems
 
 
+def check_timestamp(bundle: Bundle, manifest: bytes | None) -> list[Problem]:
+    """A timestamp token, when present, must be over this manifest: its message imprint (the
+    DER OCTET STRING of the manifest's SHA-256) must be in it. Its signature needs X.509 and
+    CMS, which the standard library lacks: `openssl ts -verify` or `monitor verify` checks it.
+    """
+    token = bundle.read(TIMESTAMP)
+    if token is None or manifest is None:
+        return []
+    if b"\x04\x20" + hashlib.sha256(manifest).digest() not in token:
+        return [Problem(TIMESTAMP, "does not timestamp this manifest (another SHA-256)")]
+    return []
+
+
 def load_manifest(bundle: Bundle) -> tuple[bytes | None, dict[str, Any] | None, list[Problem]]:
     """The manifest's bytes and content, or the problem that stops verification early."""
     raw = bundle.read(MANIFEST)
@@ -289,9 +305,10 @@ def verify(bundle: Bundle, check: Checks | None = None) -> dict[str, Any]:
         problems += (check or check_evidence)(bundle, manifest, by_capture)
         problems += check_head(entries, manifest["chain"]["head"])
         problems += check_sightings(manifest, by_capture)
+        problems += check_timestamp(bundle, raw)
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         problems = [Problem(MANIFEST, f"is malformed ({type(exc).__name__}: {exc})")]
-    return verdict(raw, problems, manifest)
+    return verdict(raw, problems, manifest, bundle.read(TIMESTAMP) is not None)
 
 
 def check_evidence(
@@ -305,7 +322,10 @@ def check_evidence(
 
 
 def verdict(
-    raw: bytes | None, problems: list[Problem], manifest: dict[str, Any] | None = None
+    raw: bytes | None,
+    problems: list[Problem],
+    manifest: dict[str, Any] | None = None,
+    timestamped: bool = False,
 ) -> dict[str, Any]:
     chain = _field(manifest, "chain") or {}
     entries = _field(chain, "entries") or [{}]
@@ -320,6 +340,7 @@ def verdict(
             "last_seq": _field(entries[-1], "seq"),
             "head": _field(_field(chain, "head"), "entry_hash"),
         },
+        "timestamped": timestamped,
         "problems": [str(p) for p in problems],
     }
 
@@ -340,6 +361,11 @@ def render(result: dict[str, Any]) -> str:
         f"{result['withheld_captures']} withheld; chain entries {chain['first_seq']}.."
         f"{chain['last_seq']}, head {chain['head'] or '-'}"
     )
+    if result["timestamped"]:
+        lines.append(
+            f"  timestamped: {TIMESTAMP} (check its signature with `openssl ts -verify -data "
+            f"{MANIFEST} -in {TIMESTAMP} -CAfile <the authority's CA>` or `monitor verify`)"
+        )
     lines += [f"  - {problem}" for problem in result["problems"]]
     return "\n".join(lines)
 

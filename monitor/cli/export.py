@@ -39,6 +39,11 @@ from monitor.store import Store
 )
 @click.option("--with-notes", is_flag=True, help="Include the notes people wrote on incidents.")
 @click.option("--stix", "as_stix", is_flag=True, help="Write STIX 2.1 JSON instead of a bundle.")
+@click.option(
+    "--no-timestamp",
+    is_flag=True,
+    help="Do not have the manifest timestamped, even with timestamp_url set.",
+)
 def export_command(
     activist_id: int | None,
     shareable: bool,
@@ -49,12 +54,14 @@ def export_command(
     with_names: bool,
     with_notes: bool,
     as_stix: bool,
+    no_timestamp: bool,
 ) -> None:
     """Export incidents with their evidence for a complaint, or as STIX for a CERT.
 
     The bundle (ZIP) holds the captures as WARC files, a manifest of their hashes and of the
     hash chain, incidents.csv, a printable report.html, and verify.py, which checks it all with
-    plain Python. People are pseudonymous ("Activist #3") unless --with-names is given.
+    plain Python. With timestamp_url set, the manifest is timestamped (RFC 3161) by that
+    authority. People are pseudonymous ("Activist #3") unless --with-names is given.
     Captures that also concern someone outside the bundle are withheld (listed by hash only).
 
     Example:
@@ -83,7 +90,7 @@ def export_command(
     if as_stix:
         _export_stix(app, store, scope, out, actor)
         return
-    summary = exports.export_bundle(store, scope, out, actor=actor)
+    summary = exports.export_bundle(store, scope, out, actor=actor, timestamp=not no_timestamp)
     app.emit(summary.to_dict(), lambda: _render(app, summary))
 
 
@@ -95,6 +102,8 @@ def _render(app: App, summary: ExportSummary) -> None:
     )
     app.out.print(f"Chain head:       {summary.chain_head}", highlight=False)
     app.out.print(f"Manifest SHA-256: {summary.manifest_sha256}", highlight=False)
+    if summary.timestamp:
+        app.out.print(f"Timestamped:      {summary.timestamp.isoformat()}", highlight=False)
     app.note(
         "Send the manifest SHA-256 to the recipient separately (e-mail, letter): it lets them "
         "show later that the bundle is the one you sent."
