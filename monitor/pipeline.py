@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from monitor import activists as registration
 from monitor.image_watch import ImageFinding, ImageReport
@@ -142,7 +142,7 @@ class Pipeline:
             if fresh:
                 now = utcnow()
                 session.execute(
-                    sa.insert(SeenItem),
+                    sa.insert(_SEEN_TABLE),
                     [
                         {
                             "source_id": source.id,
@@ -322,6 +322,20 @@ def mention_evidence(mention: Mention) -> dict[str, Any]:
     }
 
 
+# Core statements on the "seen" marks, the lookup built once with expanding parameters: the
+# ORM added nothing here (no objects are read back) but cost more than the queries themselves.
+_SEEN_TABLE = SeenItem.__table__  # type: ignore[attr-defined]
+_SEEN = _SEEN_TABLE.c
+_SEEN_QUERY = sa.select(_SEEN.item_lookup, _SEEN.content_lookup).where(
+    _SEEN.source_id == sa.bindparam("source_id"),
+    or_(
+        _SEEN.item_lookup.in_(sa.bindparam("item_lookups", expanding=True)),
+        _SEEN.content_lookup.in_(sa.bindparam("content_lookups", expanding=True)),
+    ),
+)
+SEEN_CHUNK = 400
+
+
 def _unseen(
     session: Session, source_id: int, keyed: list[tuple[Item, str, str]]
 ) -> list[tuple[Item, str, str]]:
@@ -329,17 +343,16 @@ def _unseen(
     if not keyed:
         return []
     seen_items, seen_contents = set(), set()
-    for start in range(0, len(keyed), 400):
-        chunk = keyed[start : start + 400]
-        rows = session.exec(
-            select(SeenItem.item_lookup, SeenItem.content_lookup).where(
-                SeenItem.source_id == source_id,
-                or_(
-                    col(SeenItem.item_lookup).in_([k[1] for k in chunk]),
-                    col(SeenItem.content_lookup).in_([k[2] for k in chunk]),
-                ),
-            )
-        ).all()
+    for start in range(0, len(keyed), SEEN_CHUNK):
+        chunk = keyed[start : start + SEEN_CHUNK]
+        rows = session.execute(
+            _SEEN_QUERY,
+            {
+                "source_id": source_id,
+                "item_lookups": [k[1] for k in chunk],
+                "content_lookups": [k[2] for k in chunk],
+            },
+        )
         for item_lookup, content_lookup in rows:
             seen_items.add(item_lookup)
             seen_contents.add(content_lookup)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
 import tempfile
 from pathlib import Path
 
@@ -48,6 +50,9 @@ def demo_command(workdir: Path | None, serve: bool, port: int, web_port: int) ->
         monitor demo --serve --web-port 8080
     """
     app = get_app()
+    if not (serve or app.debug or "MONITOR_LOG_LEVEL" in os.environ):
+        # One pass ends in a summary and the incident log; a line per source would bury them.
+        logging.getLogger().setLevel(logging.WARNING)
     folder = workdir or Path(tempfile.mkdtemp(prefix="monitor-demo-"))
     folder.mkdir(parents=True, exist_ok=True)
     app.note(f"Demo folder: {folder}")

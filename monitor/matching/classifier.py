@@ -28,8 +28,9 @@ or "new" in it.
 
 Scare quotes are a smear of their own: a short lower-case phrase in quotation marks near the
 name ('shelters', «права женщин», “müstəqil jurnalistika”) holds the person's own words up to
-ridicule. Each distinct one is a smear cue; capitalised quotations (organisations, titles) and
-longer ones (somebody being quoted) are not.
+ridicule. Each distinct one within the person's windows is a smear cue of full weight, however
+far from the name (they colour the whole piece); capitalised quotations (organisations, titles)
+and longer ones (somebody being quoted) are not.
 
 Per kind, cue contributions combine as a noisy OR: 1 - Π(1 - c). Reporting cues (condemned,
 campaign, pro-government) damp smear most, then phishing, threat, leak and doxxing: an
@@ -209,11 +210,10 @@ def _scare_quotes(window: Window, anchors: list[tuple[int, int]]) -> list[Cue]:
         last = bisect.bisect_right(window.ends, b) - 1
         if first > last:
             continue
-        distance, closeness = _closeness(window, anchors, first, last)
+        distance, _ = _closeness(window, anchors, first, last)
         start, end = window.original(first, last)
-        contribution = round(SCARE_QUOTE * closeness, 4)
-        term = f"“{inner.lower()}”"
-        cues.append(Cue("smear", term, "*", SCARE_QUOTE, distance, contribution, start, end))
+        term = f"“{inner.lower()}”"  # full weight anywhere near: they colour the whole piece
+        cues.append(Cue("smear", term, "*", SCARE_QUOTE, distance, SCARE_QUOTE, start, end))
     return cues
 
 
@@ -371,7 +371,9 @@ _ACCOUNT = re.compile(
     r"(?:(?<![\w.])@|\b(?:t\.me|instagram\.com|facebook\.com|x\.com|twitter\.com|tiktok\.com)/"
     r"|\byoutube\.com/@?)([A-Za-z0-9_.]{3,40})"
 )
-_MARKERS = re.compile(r"official|real|original|true|rasmi|new|yeni|backup|[._]az\b|\d$")
+_MARKERS = re.compile(
+    r"official|real|original|true|rasmi|new|yeni|backup|private|vip|[._]az\b|\d$|_$"
+)
 _NOT_CONSONANT = re.compile(r"[^bcdfgjklmnpqrstvwxz]")
 _EVEN_OUT = str.maketrans({"q": "g", "x": "k"})
 

@@ -6,10 +6,9 @@ data/heldout2 have other people and texts, written to check that rules and lexic
 (heldout2 was written after the lexicons were last broadened, and not tuned against).
 
 The blind sets in tests/data/blind-* were written by sessions that saw neither the classifier nor
-another set. blind-1 to blind-4 have since been used to tune the lexicons and rules: those that
-meet the targets are held to them, blind-3 to what it reached. blind-5 has not been tuned
-against, and its test guards only what it showed on first run (see docs/matching.md,
-"Figures"), so that it stays an honest estimate.
+another set. blind-1 to blind-5 have since been used to tune the lexicons and rules and are held
+to the targets. blind-6 has not been tuned against, and its test guards only what it showed on
+first run (see docs/matching.md, "Figures"), so that it stays an honest estimate.
 """
 
 import importlib.util
@@ -73,30 +72,30 @@ def test_second_heldout_set_meets_targets() -> None:
     assert result["false_alarms"] == 0
 
 
-@pytest.mark.parametrize("name,items", [("blind-1", 78), ("blind-2", 87), ("blind-4", 89)])
-def test_tuned_blind_sets_meet_targets(name: str, items: int) -> None:
+@pytest.mark.parametrize(
+    "name,items,false_alarms",
+    [
+        ("blind-1", 78, 0),
+        ("blind-2", 87, 0),
+        ("blind-3", 89, 0),
+        ("blind-4", 89, 0),
+        ("blind-5", 90, 1),  # a street named like a registered surname, next to her given name
+    ],
+)
+def test_tuned_blind_sets_meet_targets(name: str, items: int, false_alarms: int) -> None:
     result = _evaluate(BLIND / name)
     assert result["items"] == items
     _assert_targets(result)
-    assert result["false_alarms"] == 0
-
-
-def test_tuned_blind_set_3_keeps_what_it_reached() -> None:
-    result = _evaluate(BLIND / "blind-3")
-    assert result["items"] == 89
-    assert result["attribution"]["f1"] >= 0.99, result["errors"]
-    assert result["harmful"]["precision"] >= 0.93, result["errors"]
-    assert result["harmful"]["recall"] >= 0.82, result["errors"]
-    assert result["false_alarms"] == 0
+    assert result["false_alarms"] <= false_alarms
 
 
 def test_untuned_blind_set_does_not_fall_below_its_first_run() -> None:
-    result = _evaluate(BLIND / "blind-5")
+    result = _evaluate(BLIND / "blind-6")
     assert result["items"] == 90
     assert result["attribution"]["f1"] >= 0.99, result["errors"]
-    assert result["harmful"]["precision"] >= 0.85, result["errors"]
-    assert result["harmful"]["recall"] >= 0.64, result["errors"]
-    assert result["false_alarms"] <= 1
+    assert result["harmful"]["precision"] >= 0.93, result["errors"]
+    assert result["harmful"]["recall"] >= 0.80, result["errors"]
+    assert result["false_alarms"] == 0
 
 
 def test_evaluation_counts_also_kinds_and_misses() -> None:
