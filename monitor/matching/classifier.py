@@ -10,7 +10,8 @@ cue's weight is scaled by how close it stands to the nearest hit of this person:
 * another paragraph: 0.3 (a headline counts as part of the first paragraph), but 0.7 in a short
   post (80 words or fewer), which is about one thing;
 * a smear word inside quotation marks is somebody being quoted: half weight; a "quoted" term
-  (scare quotes around "activist", «правозащитница») counts as smear only there;
+  (scare quotes around "activist", «правозащитница») counts as smear only there, and a
+  reporting word there («доклады») is mocked, not reported, so it does not count;
 * a negation just before (не, not, deyil) weakens smear, leak and doxxing cues.
 
 Intimidation rarely says "threat": "we know which school your son goes to", "the park is badly
@@ -254,8 +255,8 @@ def _cue(
     factor = 1.0
     if kind in ("quoted", "smear") and window.quoted(first, last):
         kind, factor = "smear", (1.0 if kind == "quoted" else 0.5)
-    elif kind == "quoted":
-        return None
+    elif kind == "quoted" or (kind == "report" and window.quoted(first, last)):
+        return None  # a reporting word in scare quotes («доклады») is mocked, not reported
     if kind in _NEGATABLE and first > 0 and window.words[first - 1] in _NEGATORS:
         factor *= 0.4
     distance, closeness = _closeness(window, anchors, first, last)
