@@ -33,7 +33,18 @@ from tests.localweb import LocalWeb
 pytestmark = pytest.mark.usefixtures("fault_env")
 
 
-def _world(cli: Cli, web: LocalWeb, *, every: int = 10, **farm: int) -> tuple[FeedFarm, Webhook]:
+def _world(
+    cluster: Cluster, web: LocalWeb, *, every: int = 10, **farm: int
+) -> tuple[str, Cli, FeedFarm, Webhook]:
+    """A fresh database on the cluster, populated by `_populate`."""
+    db = cluster.new_database()
+    cli = Cli(db)
+    cli.ok("init")
+    return (db, cli, *_populate(cli, web, every=every, **farm))
+
+
+def _populate(cli: Cli, web: LocalWeb, *, every: int = 10, **farm: int) -> tuple[FeedFarm, Webhook]:
+    """One activist, a webhook subscription and the farm's feeds, each checked every `every` s."""
     cli.ok("activist", "add", NAME)
     hook = Webhook(web)
     cli.ok(
@@ -61,10 +72,7 @@ def _assert_exact(truth: Truth, expected: int, hook: Webhook | None = None) -> N
 def test_workers_killed_mid_cycle_lose_and_duplicate_nothing(
     cluster: Cluster, web: LocalWeb, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = cluster.new_database()
-    cli = Cli(db)
-    cli.ok("init")
-    feeds, hook = _world(cli, web)
+    db, cli, feeds, hook = _world(cluster, web)
     rng = random.Random(9)
     kills = 0
     for _ in range(6):
@@ -88,10 +96,7 @@ def test_workers_killed_mid_cycle_lose_and_duplicate_nothing(
 def test_a_channel_down_for_a_while_gets_every_alert_once(
     cluster: Cluster, web: LocalWeb, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = cluster.new_database()
-    cli = Cli(db)
-    cli.ok("init")
-    feeds, hook = _world(cli, web, feeds=8)
+    db, cli, feeds, hook = _world(cluster, web, feeds=8)
     hook.down = True
     worker = Worker(db)
     wait_until(lambda: Truth.read(cli).sightings == feeds.expected_sightings, 60, "collection")
@@ -111,10 +116,7 @@ def test_a_channel_down_for_a_while_gets_every_alert_once(
 def test_the_database_restarted_under_load(
     cluster: Cluster, web: LocalWeb, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = cluster.new_database()
-    cli = Cli(db)
-    cli.ok("init")
-    feeds, hook = _world(cli, web, feeds=30)
+    db, cli, feeds, hook = _world(cluster, web, feeds=30)
     worker = Worker(db)
     time.sleep(3.0)
     for _ in range(2):
@@ -140,10 +142,7 @@ def test_the_database_restarted_under_load(
 def test_workers_with_skewed_clocks_never_poll_a_source_twice(
     cluster: Cluster, web: LocalWeb, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = cluster.new_database()
-    cli = Cli(db)
-    cli.ok("init")
-    feeds, hook = _world(cli, web, every=3600, feeds=20)
+    db, cli, feeds, hook = _world(cluster, web, every=3600, feeds=20)
     workers = [Worker(db, skew="+3h"), Worker(db, skew="-2h"), Worker(db)]
     wait_until(lambda: _complete(cli, feeds.expected_sightings), 120, "collection")
     time.sleep(3)
@@ -168,7 +167,7 @@ def test_a_full_disk_while_writing_captures_loses_nothing(
 ) -> None:
     cli = Cli(str(sqlite_path))
     cli.ok("init")
-    feeds, _ = _world(cli, web, feeds=16, items=8)
+    feeds, _ = _populate(cli, web, feeds=16, items=8)
     limit = _files_size(sqlite_path.parent) + 48 * 1024
 
     def small_disk() -> None:

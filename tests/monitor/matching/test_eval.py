@@ -6,8 +6,8 @@ data/heldout2 have other people and texts, written to check that rules and lexic
 (heldout2 was written after the lexicons were last broadened, and not tuned against).
 
 The blind sets in tests/data/blind-* were written by sessions that saw neither the classifier nor
-another set. blind-1 to blind-6 have since been used to tune the lexicons and rules and are held
-to the targets. blind-7 has not been tuned against, and its test guards only what it showed on
+another set. blind-1 to blind-7 have since been used to tune the lexicons and rules and are held
+to the targets. blind-8 has not been tuned against, and its test guards only what it showed on
 first run (see docs/matching.md, "Figures"), so that it stays an honest estimate.
 """
 
@@ -81,6 +81,7 @@ def test_second_heldout_set_meets_targets() -> None:
         ("blind-4", 89, 0),
         ("blind-5", 90, 1),  # a street named like a registered surname, next to her given name
         ("blind-6", 90, 0),
+        ("blind-7", 89, 0),
     ],
 )
 def test_tuned_blind_sets_meet_targets(name: str, items: int, false_alarms: int) -> None:
@@ -91,11 +92,11 @@ def test_tuned_blind_sets_meet_targets(name: str, items: int, false_alarms: int)
 
 
 def test_untuned_blind_set_does_not_fall_below_its_first_run() -> None:
-    result = _evaluate(BLIND / "blind-7")
-    assert result["items"] == 89
+    result = _evaluate(BLIND / "blind-8")
+    assert result["items"] == 90
     assert result["attribution"]["f1"] >= 0.99, result["errors"]
-    assert result["harmful"]["precision"] >= 0.97, result["errors"]
-    assert result["harmful"]["recall"] >= 0.74, result["errors"]
+    assert result["harmful"]["precision"] >= 0.88, result["errors"]
+    assert result["harmful"]["recall"] >= 0.72, result["errors"]
     assert result["false_alarms"] == 0
 
 
