@@ -25,7 +25,7 @@ from sqlalchemy.engine import make_url
 from monitor import config as config_module
 from monitor.cli import cli
 from monitor.store import Store, initialise
-from tests.localweb import LocalWeb
+from tests.support.localweb import LocalWeb
 
 PG_ENV = "MONITOR_TEST_PG"
 MONITOR_VARIABLES = [name for name in os.environ if name.startswith("MONITOR_") and name != PG_ENV]
@@ -130,7 +130,7 @@ def sqlite_store(sqlite_path: Path) -> Iterator[Store]:
 
 @pytest.fixture
 def web() -> Iterator[LocalWeb]:
-    """A local HTTP server whose routes the test sets (see tests/localweb.py)."""
+    """A local HTTP server whose routes the test sets (see tests/support/localweb.py)."""
     server = LocalWeb().start()
     yield server
     server.stop()

@@ -20,9 +20,9 @@ from alerts.webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER, WebhookChannel, s
 from monitor.errors import InvalidInput
 from monitor.net import HttpClient
 from monitor.registry import AlertMessage, Channel, ChannelError, Destination
-from tests.collectors.helpers import config
-from tests.localweb import LocalWeb
-from tests.smtp import SmtpServer
+from tests.support.collecting import config
+from tests.support.localweb import LocalWeb
+from tests.support.smtp import SmtpServer
 
 FACTS = text.AlertFacts(
     key="12:new:high:3",

@@ -21,8 +21,8 @@ from monitor import db
 from monitor.models import Alert
 from tests.alerts.test_channels import Recorder
 from tests.conftest import Cli
-from tests.localweb import LocalWeb
-from tests.smtp import SmtpServer
+from tests.support.localweb import LocalWeb
+from tests.support.smtp import SmtpServer
 
 NAME = "Gülnarə Mehdiyeva"
 SMEAR = (

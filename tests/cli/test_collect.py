@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests import corpus
+from monitor.matching import evaluation
 from tests.conftest import Cli
-from tests.localweb import LocalWeb
+from tests.support import corpus
+from tests.support.localweb import LocalWeb
 
 
 def _serve_corpus(web: LocalWeb) -> list[str]:
@@ -32,10 +33,10 @@ def test_corpus_end_to_end_meets_the_targets_and_a_second_run_adds_nothing(
     first = monitor_cli.json("collect", "--once", "--all")
     assert first["failed"] == 0 and first["new_items"] == 152
     incidents = monitor_cli.json("incidents")
-    result = corpus.score(incidents, ids, corpus.labels())
-    print(result)
-    assert result.attribution_f1 >= 0.95
-    assert result.harmful_precision >= 0.85 and result.harmful_recall >= 0.85
+    result = evaluation.evaluate(evaluation.load(corpus.CORPUS), corpus.predicted(incidents, ids))
+    print({k: v for k, v in result.items() if k != "errors"})
+    assert result["attribution"]["f1"] >= 0.95
+    assert result["harmful"]["precision"] >= 0.85 and result["harmful"]["recall"] >= 0.85
     second = monitor_cli.json("collect", "--once", "--all")
     assert (second["new_items"], second["sightings"]) == (0, 0)
     assert monitor_cli.json("incidents") == incidents

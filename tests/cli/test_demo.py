@@ -18,7 +18,7 @@ from pathlib import Path
 
 import aiohttp
 
-from tests.smtp import free_port
+from tests.support.smtp import free_port
 from tests.web.helpers import WebClient
 
 # monitor/demo/data/EXPECTED.md: (activist key, kinds that count as right) per item that names

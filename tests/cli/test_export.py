@@ -33,7 +33,7 @@ from monitor.storage import audit, triage
 from monitor.store import Store, open_store
 from tests.cli.test_verify import _sql
 from tests.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, Cli
-from tests.localweb import LocalWeb
+from tests.support.localweb import LocalWeb
 
 A_NAME, B_NAME = "Gülnarə Mehdiyeva", "Tural Abbaslı"
 ITEM = """<item><title>{}</title><link>https://{}</link><guid>{}</guid>

@@ -13,8 +13,8 @@ from monitor import config as config_module
 from monitor.storage import captures
 from monitor.store import open_store
 from tests.conftest import Cli
-from tests.localweb import LocalWeb
 from tests.monitor.test_images import caption, crop, encode, photo, png
+from tests.support.localweb import LocalWeb
 
 PRIVATE, OTHER, UNRELATED = 11, 12, 901
 

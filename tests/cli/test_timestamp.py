@@ -1,5 +1,5 @@
 """RFC 3161 timestamps of export manifests, against a real timestamp authority (OpenSSL's
-`openssl ts -reply` behind a local HTTP route; see tests/tsa.py)."""
+`openssl ts -reply` behind a local HTTP route; see tests/support/tsa.py)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 from aiohttp import web as aioweb
-from cryptography.hazmat.primitives.serialization import Encoding
 
 from monitor import config as config_module
 from monitor import timestamps
 from tests.cli.test_export import Collected, _collect, _export, _files, _rezip, _verdicts
 from tests.conftest import Cli
-from tests.localweb import LocalWeb
-from tests.tsa import TimestampAuthority, make_ca
+from tests.support.localweb import LocalWeb
+from tests.support.pki import make_ca, write_certificate
+from tests.support.tsa import TimestampAuthority
 
 ANOTHER_SHA256 = "manifest.json.tsr: does not timestamp this manifest (another SHA-256)"
 
@@ -76,8 +76,7 @@ def test_a_token_for_other_data_or_from_another_authority_fails(
     assert _verdicts(collected, swapped, tmp_path / "swapped") == [ANOTHER_SHA256]
 
     _, stranger = make_ca("Somebody Else's Root")
-    wrong_ca = tmp_path / "wrong-ca.pem"
-    wrong_ca.write_bytes(stranger.public_bytes(Encoding.PEM))
+    wrong_ca = write_certificate(tmp_path / "wrong-ca.pem", stranger)
     result = collected.cli("verify", str(bundle), "--tsa-ca", str(wrong_ca))
     assert result.exit_code == 1
     assert "manifest.json.tsr: its signature does not hold" in result.stdout
@@ -104,7 +103,7 @@ def test_an_unreachable_authority_writes_no_bundle(
 
 
 def test_a_token_over_other_data_is_refused_at_export(
-    collected: Collected, web: LocalWeb, tsa: TimestampAuthority, tmp_path: Path
+    web: LocalWeb, tsa: TimestampAuthority
 ) -> None:
     """An authority that answers for another request (a replay) is not trusted."""
     replay = timestamps.stamp(config_module.load(), b"an old request")

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from monitor import db
 from tests.conftest import Cli
-from tests.localweb import LocalWeb
+from tests.support.localweb import LocalWeb
 
 SMEAR = """<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
 <item><title>Xain Gülnarə Mehdiyeva</title><link>https://smear.example/{n}</link><guid>{n}</guid>

@@ -11,9 +11,9 @@ from aiohttp import web as aioweb
 from collectors.breach import BreachCollector, severity
 from monitor.errors import InvalidInput, UserError
 from monitor.net import FetchError
-from tests.collectors.helpers import collect
 from tests.conftest import Cli
-from tests.localweb import LocalWeb
+from tests.support.collecting import collect
+from tests.support.localweb import LocalWeb
 
 EMAIL = "jane.doe@example.org"
 KEY = "0123456789abcdef0123456789abcdef"

@@ -11,9 +11,9 @@ from aiohttp import web as aioweb
 from collectors.domain import DomainCollector
 from monitor.errors import InvalidInput, UserError
 from monitor.net import FetchError
-from tests.collectors.helpers import collect
 from tests.conftest import Cli
-from tests.localweb import LocalWeb
+from tests.support.collecting import collect
+from tests.support.localweb import LocalWeb
 
 DOMAIN = "ictimai.org.az"
 ISSUER = "C=US, O=Let's Encrypt, CN=R11"

@@ -11,8 +11,8 @@ import pytest
 from collectors.feed import FeedCollector
 from monitor.errors import InvalidInput, UserError
 from tests import DATA
-from tests.collectors.helpers import collect
-from tests.localweb import LocalWeb
+from tests.support.collecting import collect
+from tests.support.localweb import LocalWeb
 
 RSS = """<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>Xəbər</title><link>https://news.example/</link>

@@ -25,11 +25,11 @@ from collectors.mailbox import Cursor, MailboxCollector, MailboxTarget, mailbox_
 from monitor.errors import InvalidInput, UserError
 from monitor.net import FetchError, HttpClient
 from monitor.registry import Collected, SourceView
-from tests.collectors.helpers import config
 from tests.conftest import Cli
-from tests.imap import ImapServer
 from tests.monitor.test_net import SocksProxy, socks_proxy  # noqa: F401 (a fixture)
-from tests.smtp import free_port
+from tests.support.collecting import config
+from tests.support.imap import ImapServer
+from tests.support.smtp import free_port
 
 PASSWORD = "correct horse battery"
 CORPUS = Path("/work/shared/corpus/notices")

@@ -6,8 +6,8 @@ import pytest
 
 from collectors.page import PageCollector
 from monitor.errors import UserError
-from tests.collectors.helpers import collect
-from tests.localweb import LocalWeb
+from tests.support.collecting import collect
+from tests.support.localweb import LocalWeb
 
 PAGE = """<html><head><title>Ignored</title><meta property="og:title" content="The headline">
 <script>var secret = "not text";</script><style>p {color: red}</style></head>

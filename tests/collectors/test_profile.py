@@ -19,9 +19,9 @@ from collectors.profile import ProfileCollector, changes, name_match, posts_wipe
 from monitor.errors import InvalidInput, UserError
 from monitor.registry import Collected, Item
 from tests import DATA
-from tests.collectors.helpers import collect
 from tests.conftest import Cli
-from tests.localweb import LocalWeb
+from tests.support.collecting import collect
+from tests.support.localweb import LocalWeb
 
 SAVED = DATA / "profile-api"
 BSKY_2024 = json.loads((SAVED / "bluesky__atproto.dart__getProfile.json").read_text())

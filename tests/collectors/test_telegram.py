@@ -12,8 +12,8 @@ from collectors.telegram import TelegramCollector, parse_posts
 from monitor.errors import InvalidInput
 from monitor.registry import Fetched
 from tests import DATA
-from tests.collectors.helpers import collect
-from tests.localweb import LocalWeb
+from tests.support.collecting import collect
+from tests.support.localweb import LocalWeb
 
 PREVIEWS = DATA / "telegram-preview"
 EVIDENCE = Fetched("u", "u", 200, (), b"", datetime.now(UTC))

@@ -30,7 +30,7 @@ import pytest
 from aiohttp import web as aioweb
 
 from tests.conftest import Cli
-from tests.localweb import LocalWeb
+from tests.support.localweb import LocalWeb
 
 PG_BIN = Path("/usr/lib/postgresql")
 LEASE_SECONDS = 6

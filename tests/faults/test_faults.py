@@ -28,7 +28,7 @@ from tests.faults.conftest import (
     report,
     wait_until,
 )
-from tests.localweb import LocalWeb
+from tests.support.localweb import LocalWeb
 
 pytestmark = pytest.mark.usefixtures("fault_env")
 

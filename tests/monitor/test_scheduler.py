@@ -12,7 +12,7 @@ from aiohttp import web as aioweb
 
 from monitor import scheduler
 from tests.conftest import Cli
-from tests.localweb import LocalWeb
+from tests.support.localweb import LocalWeb
 
 GOOD_FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>ok</title>
 <item><title>Weather</title><link>https://ok.example/1</link><guid>ok-1</guid>

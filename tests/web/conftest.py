@@ -15,8 +15,8 @@ from argon2 import PasswordHasher
 from monitor.store import Store
 from monitor.web import app as web_app
 from monitor.web import passwords
+from tests.support.web_seed import Seeded, seed
 from tests.web.helpers import WebClient
-from tests.web.seed import Seeded, seed
 
 
 @pytest.fixture(autouse=True)

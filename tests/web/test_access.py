@@ -16,9 +16,9 @@ from dataclasses import dataclass
 import pytest
 
 from monitor.store import Store
-from tests.web import seed as data
+from tests.support import web_seed as data
+from tests.support.web_seed import Seeded
 from tests.web.helpers import Reply, WebClient, bearer, signed_in
-from tests.web.seed import Seeded
 
 ROLES = ("anonymous", "admin", "trainer_a", "trainer_b", "activist_a", "activist_b", "coalition")
 INCIDENTS_SEEN = {

@@ -14,8 +14,8 @@ from monitor.models import AuditEntry, Incident
 from monitor.store import Store
 from monitor.web import openapi
 from monitor.web.app import create_app
+from tests.support.web_seed import Seeded
 from tests.web.helpers import WebClient, bearer
-from tests.web.seed import Seeded
 
 
 def schema_check(document: dict[str, Any], method: str, path: str, body: Any) -> None:

@@ -12,8 +12,8 @@ from monitor.storage import sessions as session_store
 from monitor.storage import users as user_store
 from monitor.store import Store
 from monitor.web import signin, totp
+from tests.support.web_seed import PASSWORD, Seeded
 from tests.web.helpers import LOGIN, SESSION, WebClient, signed_in
-from tests.web.seed import PASSWORD, Seeded
 
 
 def cookie_header(cookies: dict[str, str]) -> dict[str, str]:

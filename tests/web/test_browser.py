@@ -14,10 +14,10 @@ import pytest
 
 from monitor.store import Store
 from tests.conftest import ARTIFACTS
-from tests.localweb import LocalWeb
-from tests.web import seed as data
+from tests.support import web_seed as data
+from tests.support.localweb import LocalWeb
+from tests.support.web_seed import Seeded
 from tests.web.conftest import ThreadedApp
-from tests.web.seed import Seeded
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 SCREENSHOTS = ARTIFACTS / "screenshots"

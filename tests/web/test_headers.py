@@ -13,8 +13,8 @@ from monitor import logs
 from monitor.store import Store
 from monitor.web import app as web_app
 from monitor.web import security
+from tests.support.web_seed import Seeded
 from tests.web.helpers import WebClient, bearer, signed_in
-from tests.web.seed import Seeded
 
 
 def assert_locked_down(headers: object, path: str) -> None:

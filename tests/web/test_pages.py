@@ -9,8 +9,8 @@ import io
 from monitor.storage import activists as activist_store
 from monitor.storage import users as user_store
 from monitor.store import Store
+from tests.support.web_seed import A_TITLE, Seeded
 from tests.web.helpers import Reply, WebClient, signed_in
-from tests.web.seed import A_TITLE, Seeded
 
 
 class Session:

@@ -1,4 +1,5 @@
-"""The corpus evaluation of bench/eval_corpus.py, held to the issue's targets.
+"""The corpus evaluation (monitor.matching.evaluation, printed by bench/eval_corpus.py), held to
+the issue's targets.
 
 The development corpus is read from ../shared/corpus/mentions-dev (beside the repository), or
 from the project's copy in tests/data/mentions-dev. The held-out sets in data/heldout and
@@ -11,11 +12,11 @@ to the targets. blind-8 has not been tuned against, and its test guards only wha
 first run (see docs/matching.md, "Figures"), so that it stays an honest estimate.
 """
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
+
+from monitor.matching import evaluation
 
 ROOT = Path(__file__).resolve().parents[3]
 DEV_CORPORA = [
@@ -27,19 +28,9 @@ HELDOUT_FRESH = Path(__file__).parent / "data" / "heldout2"
 BLIND = ROOT / "tests" / "data"
 
 
-def _eval_module():
-    spec = importlib.util.spec_from_file_location("eval_corpus", ROOT / "bench" / "eval_corpus.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
 def _evaluate(folder: Path) -> dict:
-    ec = _eval_module()
-    corpus = ec.load(folder)
-    return ec.evaluate(corpus, ec.predict(corpus))
+    corpus = evaluation.load(folder)
+    return evaluation.evaluate(corpus, evaluation.predict(corpus))
 
 
 def _assert_targets(result: dict) -> None:
@@ -101,15 +92,14 @@ def test_untuned_blind_set_does_not_fall_below_its_first_run() -> None:
 
 
 def test_evaluation_counts_also_kinds_and_misses() -> None:
-    ec = _eval_module()
-    corpus = ec.Corpus(
+    corpus = evaluation.Corpus(
         registrations=[],
         keys={},
         texts={"a": "", "b": "", "c": ""},
         labels={"a": {"x": {"mention", "smear"}}, "b": {}, "c": {"y": {"leak"}}},
         primary={"a": {"x": "mention"}, "b": {}, "c": {"y": "leak"}},
     )
-    result = ec.evaluate(corpus, {"a": {"x": "smear"}, "b": {"z": "threat"}, "c": {}})
+    result = evaluation.evaluate(corpus, {"a": {"x": "smear"}, "b": {"z": "threat"}, "c": {}})
     assert result["harmful"] == {"precision": 0.5, "recall": 0.0}
     assert result["false_alarms"] == 1
     assert result["attribution"]["precision"] == 0.5

@@ -8,7 +8,7 @@ runs Dovecot's login and internal processes. The folder is made with mkdtemp (no
 tmp_path, whose parents are closed to other users) and opened just enough for that user.
 
 Messages are delivered the way a mail client would: IMAP APPEND, logged in as the user.
-TLS uses a throwaway CA (tests.smtp.make_tls), so the client verifies the server for real.
+TLS uses a throwaway CA (tests.support.smtp.make_tls), so the client verifies the server for real.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.smtp import free_port, make_tls
+from tests.support.smtp import free_port, make_tls
 
 DOVECOT = "/usr/sbin/dovecot"
 START_SECONDS = 15
