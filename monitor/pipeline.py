@@ -319,6 +319,8 @@ def mention_evidence(mention: Mention) -> dict[str, Any]:
             for c in mention.cues
         ],
         "scores": {k: round(v, 3) for k, v in mention.scores.items()},
+        "cue_scores": dict(mention.cue_scores),
+        "reasons": [{"feature": name, "push": push} for name, push in mention.reasons],
     }
 
 

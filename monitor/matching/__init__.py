@@ -19,6 +19,7 @@ __all__ = [
     "Mention",
     "Registration",
     "analyse",
+    "by_person",
     "classify",
     "classify_all",
     "explain",
@@ -30,7 +31,12 @@ def analyse(matcher: Matcher, text: str) -> list[Mention]:
     hits = matcher.find(text)
     if not hits:
         return []  # most texts name nobody
-    by_person: dict[int, list[Hit]] = defaultdict(list)
+    return classify_all(text, by_person(hits))
+
+
+def by_person(hits: list[Hit]) -> list[list[Hit]]:
+    """Hits grouped per activist, in activist id order."""
+    groups: dict[int, list[Hit]] = defaultdict(list)
     for hit in hits:
-        by_person[hit.activist_id].append(hit)
-    return classify_all(text, [hits for _, hits in sorted(by_person.items())])
+        groups[hit.activist_id].append(hit)
+    return [group for _, group in sorted(groups.items())]

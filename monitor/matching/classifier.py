@@ -35,10 +35,15 @@ and longer ones (somebody being quoted) are not.
 
 Per kind, cue contributions combine as a noisy OR: 1 - Π(1 - c). Reporting cues (condemned,
 campaign, pro-government) damp smear most, then phishing, threat, leak and doxxing: an
-independent outlet describing a smear campaign names the person without smearing her. The
-strongest kind at 0.5 or above wins; below that the mention is a neutral `mention`. Phone
+independent outlet describing a smear campaign names the person without smearing her. Phone
 numbers and e-mail addresses of the person printed in the text are doxxing evidence of their
-own.
+own. These are the `cue_scores` of a mention.
+
+The kind model (see `model`) then decides the kind from the cue scores and the words around the
+person; the mention's `score` is the model's probability of that kind and `reasons` name what
+weighed most. Phishing, which the model was not trained on, stays with the cues. Without the
+model (`rules_only`), the strongest kind at 0.5 or above wins, and below that the mention is a
+neutral `mention`.
 """
 
 from __future__ import annotations
@@ -51,6 +56,7 @@ from dataclasses import dataclass, field
 from monitor.matching import variants
 from monitor.matching.lexicon import Lexicon, Term, default_lexicon
 from monitor.matching.matcher import Hit
+from monitor.matching.model import KindModel, default_model, features
 from monitor.matching.normalize import fold
 from monitor.matching.windows import Window, Words, merge_spans
 
@@ -125,19 +131,52 @@ class Mention:
     cues: tuple[Cue, ...]
     scores: Mapping[str, float] = field(default_factory=dict)
     context: float = 0.0  # strength of independent-reporting context, 0..1
+    cue_scores: Mapping[str, float] = field(default_factory=dict)
+    reasons: tuple[tuple[str, float], ...] = ()  # the model's strongest features for `kind`
 
 
-def classify(text: str, hits: Sequence[Hit], lexicon: Lexicon | None = None) -> Mention:
+@dataclass(frozen=True)
+class Evidence:
+    """What a text says about one person before a kind is decided: the lexicon cues, their
+    score per kind, independent-reporting context, and the folded words around the person
+    (their own name excepted), which the kind model reads."""
+
+    hits: tuple[Hit, ...]
+    cues: tuple[Cue, ...]
+    scores: Mapping[str, float]
+    context: float
+    words: frozenset[str]
+
+    def features(self) -> dict[str, float]:
+        """The kind model's input (see `model.features`)."""
+        return features(self.scores, self.context, {h.how for h in self.hits}, self.words)
+
+
+def classify(
+    text: str, hits: Sequence[Hit], lexicon: Lexicon | None = None, rules_only: bool = False
+) -> Mention:
     """Kind, score, severity and cues of the mention of one person (all `hits` are theirs)."""
     if not hits:
         raise ValueError("classify needs at least one hit")
-    return classify_all(text, [hits], lexicon)[0]
+    return classify_all(text, [hits], lexicon, rules_only)[0]
 
 
 def classify_all(
-    text: str, people: Sequence[Sequence[Hit]], lexicon: Lexicon | None = None
+    text: str,
+    people: Sequence[Sequence[Hit]],
+    lexicon: Lexicon | None = None,
+    rules_only: bool = False,
 ) -> list[Mention]:
-    """`classify` for each person's hits in one text. The windows of people named close
+    """`classify` for each person's hits in one text; `rules_only` decides by the lexicon
+    cues alone, without the kind model."""
+    model = None if rules_only else default_model()
+    return [decide(evidence, model) for evidence in gather_all(text, people, lexicon)]
+
+
+def gather_all(
+    text: str, people: Sequence[Sequence[Hit]], lexicon: Lexicon | None = None
+) -> list[Evidence]:
+    """The evidence about each person's hits in one text. The windows of people named close
     together overlap, so the text they cover is cut into words once for all of them."""
     lexicon = lexicon or default_lexicon()
     plans = []
@@ -145,37 +184,65 @@ def classify_all(
         ordered = sorted(hits, key=lambda h: h.start)
         plans.append((hits, ordered, _windows(ordered, len(text))))
     words = Words(text, merge_spans(span for _, _, spans in plans for span in spans))
-    return [_mention(lexicon, words, *plan) for plan in plans]
+    return [_evidence(lexicon, words, *plan) for plan in plans]
 
 
-def _mention(
+def _evidence(
     lexicon: Lexicon,
     words: Words,
     hits: Sequence[Hit],
     ordered: list[Hit],
     windows: list[tuple[int, int]],
-) -> Mention:
+) -> Evidence:
     starts = [h.start for h in ordered]
     cues: list[Cue] = []
+    around: set[str] = set()
     for lo, hi in windows:
         window = words.window(lo, hi)
         inside = ordered[bisect.bisect_left(starts, lo) : bisect.bisect_left(starts, hi)]
         anchors = sorted(window.span(h.start, h.end) for h in inside)
         cues += _word_cues(lexicon, window, anchors) + _scare_quotes(window, anchors)
+        around.update(_words_around(window, anchors))
     cues = _best_per_term(cues) + _identifier_cues(hits) + _address_cue(words.text, ordered)
     cues += _lookalike_handles(words.text, ordered)
     scores, context = _scores(cues)
-    kind, score = _decide(scores)
+    return Evidence(tuple(hits), tuple(cues), scores, context, frozenset(around))
+
+
+def _words_around(window: Window, anchors: list[tuple[int, int]]) -> list[str]:
+    """The window's words but the person's own (the tokens of their hits)."""
+    if not anchors:
+        return []
+    own = {i for a, b in anchors for i in range(a, b + 1)}
+    return [w for i, w in enumerate(window.words) if i not in own]
+
+
+def decide(evidence: Evidence, model: KindModel | None) -> Mention:
+    """The mention: the kind the model gives (or, without a model, the cues), how sure, how
+    bad, and why."""
+    cue_scores = evidence.scores
+    kind, score = _decide(cue_scores)
+    scores: Mapping[str, float] = cue_scores
+    reasons: list[tuple[str, float]] = []
+    if model is not None and kind in model.classes:
+        scores, reasons = model.predict(evidence.features())
+        kind = max(model.classes, key=lambda k: scores[k])
+        score = scores[kind]
+    cues = evidence.cues
     ranked = sorted(cues, key=lambda c: (-c.contribution, c.start))
     return Mention(
-        activist_id=hits[0].activist_id,
-        hits=tuple(hits),
+        activist_id=evidence.hits[0].activist_id,
+        hits=evidence.hits,
         kind=kind,
         score=round(score, 3),
-        severity=_severity(kind, score, [c for c in cues if c.kind == kind]),
+        severity=_severity(
+            kind, cue_scores.get(kind, 0.0), score, [c for c in cues if c.kind == kind]
+        ),
         cues=tuple(c for c in ranked if c.contribution >= 0.05),
         scores={k: round(v, 3) for k, v in scores.items()},
-        context=round(context, 3),
+        context=round(evidence.context, 3),
+        cue_scores={k: round(v, 3) for k, v in cue_scores.items()},
+        reasons=tuple(reasons),
     )
 
 
@@ -420,7 +487,7 @@ def _intimidation(menace: list[float], private: list[float]) -> float:
     return min(INTIMIDATION_CAP, INTIMIDATION * _noisy_or(menace) * _noisy_or(private))
 
 
-def _decide(scores: dict[str, float]) -> tuple[str, float]:
+def _decide(scores: Mapping[str, float]) -> tuple[str, float]:
     """The strongest kind at THRESHOLD or above, else `mention`. Kinds within CLOSE_CALL of the
     strongest are a close call, settled for the more severe kind: a post that mocks a woman
     while printing her phone number is doxxing first."""
@@ -432,13 +499,14 @@ def _decide(scores: dict[str, float]) -> tuple[str, float]:
     return kind, scores[kind]
 
 
-def _severity(kind: str, score: float, cues: list[Cue]) -> str:
-    """Base severity of the kind, one step up on overwhelming evidence, down on weak."""
+def _severity(kind: str, evidence: float, sureness: float, cues: list[Cue]) -> str:
+    """Base severity of the kind, one step up on overwhelming cue evidence (`evidence`, the
+    kind's cue score), down when the decision is unsure (`sureness`, its score)."""
     level = SEVERITIES.index(BASE_SEVERITY[kind])
     if kind != "mention":
         strong = sum(1 for c in cues if c.contribution >= 0.3)
-        if score >= 0.97 and strong >= 3:
+        if evidence >= 0.97 and strong >= 3:
             level += 1
-        elif score < 0.65:
+        elif sureness < 0.65:
             level -= 1
     return SEVERITIES[max(1 if kind != "mention" else 0, min(level, len(SEVERITIES) - 1))]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from monitor.matching.classifier import Mention
 
 _HOW = {
@@ -35,6 +37,25 @@ def explain(mention: Mention, text: str) -> list[str]:
         lines.append(
             f"  independent-reporting context {mention.context:.2f} damps smear and threat"
         )
-    ranked = sorted(mention.scores.items(), key=lambda kv: -kv[1])
-    lines.append("  scores: " + ", ".join(f"{k} {v:.2f}" for k, v in ranked))
+    if mention.reasons:
+        pushes = ", ".join(f"{_reason(name)} +{push:.2f}" for name, push in mention.reasons)
+        lines.append(f"  the kind model chose {mention.kind} mostly for: {pushes}")
+    lines.append("  scores: " + _ranked(mention.scores))
+    if mention.cue_scores and mention.cue_scores != mention.scores:
+        lines.append("  cue scores: " + _ranked(mention.cue_scores))
     return lines
+
+
+def _ranked(scores: Mapping[str, float]) -> str:
+    return ", ".join(f"{k} {v:.2f}" for k, v in sorted(scores.items(), key=lambda kv: -kv[1]))
+
+
+def _reason(feature: str) -> str:
+    """A model feature in words: "cues:smear" is the smear cue score, "word:agento" the words
+    beginning agento near the person, "found:phone" that the person was found by phone."""
+    family, _, value = feature.partition(":")
+    if family == "word":
+        return f"words {value}…"
+    if family == "found":
+        return f"found by {_HOW.get(value, value)}"
+    return "reporting context" if value == "report" else f"{value} cues"

@@ -197,9 +197,12 @@ class Matcher:
 
 
 def _nickname(work: str, start: int, end: int, entry: tuple, found: _Found) -> None:
+    """A nickname, but not in the lower-case plural, where it is the word it was made of."""
     _, endings, ids, label = entry
     tail = names.ending(work, end, endings)
     before = work[start - 1] if start else " "
+    if tail and work[start].islower() and names.is_plural(tail):
+        return
     if tail is not None and before not in "@./_":
         for aid in ids:
             found.add(aid, "nickname", start, end + len(tail), names.note(label, tail))

@@ -225,10 +225,22 @@ def _coordinated(
 
 
 def given_after(work: str, stop: int, table: dict[str, frozenset[int]]) -> list[tuple[int, int]]:
-    """(activist, name end) for people whose given name follows: "Mehdiyeva Gülnarə"."""
+    """(activist, name end) for people whose given name follows: "Mehdiyeva Gülnarə". Not when
+    a surname follows the given name in turn: in "villagers of Qoçlu Könül Həsənova" the given
+    name is Həsənova's, and Qoçlu is a place."""
     word = word_after(work, stop)
     found = table.get(folded(word[2])) if word else None
-    return [(aid, word[1]) for aid in found] if found and word else []
+    if not found or not word or _surname_follows(work, word[1]):
+        return []
+    return [(aid, word[1]) for aid in found]
+
+
+def _surname_follows(work: str, pos: int) -> bool:
+    """Whether the word after `pos` is a capitalised word with a surname's ending."""
+    word = word_after(work, pos)
+    if word is None or not word[2][:1].isupper():
+        return False
+    return morphology.gender_of(word[2]) is not morphology.Gender.UNKNOWN
 
 
 def ending(work: str, end: int, endings: frozenset[str]) -> str | None:
@@ -240,6 +252,12 @@ def ending(work: str, end: int, endings: frozenset[str]) -> str | None:
     if fold(tail.translate(_NO_APOSTROPHES)) in endings:
         return tail
     return None
+
+
+def is_plural(tail: str) -> bool:
+    """Whether an Azerbaijani case ending begins with the plural -lar/-lər: a name in the
+    plural is a common noun ("qaratoyuqlar", blackbirds), not the person it names."""
+    return fold(tail.lstrip(_APOSTROPHES))[:3] in ("lar", "ler")
 
 
 def note(label: str, tail: str) -> str:

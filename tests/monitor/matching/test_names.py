@@ -177,3 +177,29 @@ def test_nickname_matches_on_its_own() -> None:
         ("nickname", "Qaraqızın")
     ]
     assert matcher.find("Qaraqızıl kəndi") == []
+
+
+def test_a_nickname_in_the_lower_case_plural_is_the_common_word() -> None:
+    """A pen name made of a common word ("Qaratoyuq", blackbird) in the plural is birds."""
+    matcher = Matcher.build([Registration(1, ("Nərgiz Xəlilbəyli",), nicknames=("Qaratoyuq",))])
+    assert matcher.find("Bağda qaratoyuqlar oxuyur, parkda qaratoyuqların səsi gəlir.") == []
+    assert [h.matched for h in matcher.find("qaratoyuqun yeni şeiri çıxıb")] == ["qaratoyuqun"]
+    assert [h.matched for h in matcher.find("Qaratoyuqlar yenə yazır")] == ["Qaratoyuqlar"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Жительница села Гочлу Кёнуль Гасанова рассказала о воде.", []),
+        ("Qoçlu Könül Həsənova dedi ki, su yoxdur.", []),
+        ("Qoçlu Könül dedi ki, su yoxdur.", ["Qoçlu Könül"]),
+        ("Qoçlu Könül Bakıda çıxış etdi.", ["Qoçlu Könül"]),
+    ],
+)
+def test_a_given_name_followed_by_another_surname_is_not_paired_backwards(
+    text: str, expected: list[str]
+) -> None:
+    """Surname-first order ("Qoçlu Könül") pairs the given name after the surname, unless a
+    surname follows it in turn: then the given name is that person's, and Qoçlu a place."""
+    matcher = Matcher.build([Registration(1, ("Könül Qoçlu", "Кёнуль Гочлу"))])
+    assert [h.matched for h in matcher.find(text) if h.part == "full"] == expected

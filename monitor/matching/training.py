@@ -1,0 +1,104 @@
+"""Training the kind model on labelled corpora, and estimating how it does on unseen text.
+
+Each labelled corpus (the format of `evaluation`) is run through the matcher and the cue
+lexicons once; every mention of a labelled person becomes an example: the kind model's features
+(see `model`) and the labelled kind. `fit` trains a multinomial logistic regression on them
+(scikit-learn, needed only here, not for matching) and returns the model as the JSON document
+`model.json` holds.
+
+`cross_validate` holds each corpus out in turn, trains on the others and scores the held-out one
+with `evaluation.evaluate`, beside the cue lexicons alone. The corpora were written by separate
+sessions with their own people, outlets and idioms, so a held-out corpus is text the model has
+not seen. (The lexicons were tuned on most of them, so the cue scores look better on a held-out
+corpus than on new text; see docs/matching.md, "Figures", for the honest estimate.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from monitor.matching import Matcher, by_person
+from monitor.matching.classifier import Evidence, decide, gather_all
+from monitor.matching.evaluation import Corpus, evaluate
+from monitor.matching.model import KindModel
+
+# The corpora in tests/data the shipped model is trained on. A new blind set stays out until its
+# first-run figures are recorded (docs/matching.md, "Figures").
+TRAINED_ON = ("mentions-dev", *(f"blind-{i}" for i in range(1, 11)))
+CLASSES = ("smear", "leak", "doxxing", "threat", "impersonation", "mention")
+# Inverse regularisation strength: leave-one-corpus-out figures hardly move between 0.3 and 10.
+C = 1.0
+# Weights smaller than this change no decision; dropping them keeps model.json small.
+KEEP = 0.001
+
+
+@dataclass(frozen=True)
+class Example:
+    """One mention in one labelled item: what the model reads, and what it should say."""
+
+    link: str
+    key: str
+    evidence: Evidence
+    kind: str | None  # the labelled kind, None if the person is not labelled in this item
+
+
+def examples(corpus: Corpus) -> list[Example]:
+    """Every mention the matcher finds in the corpus, with its label."""
+    matcher = Matcher.build(corpus.registrations)
+    out = []
+    for link, text in corpus.texts.items():
+        hits = matcher.find(text)
+        for evidence in gather_all(text, by_person(hits)) if hits else ():
+            key = corpus.keys[evidence.hits[0].activist_id]
+            out.append(Example(link, key, evidence, corpus.primary.get(link, {}).get(key)))
+    return out
+
+
+def fit(training: Iterable[Example], c: float = C) -> dict[str, Any]:
+    """A model trained on the labelled examples, as a JSON-ready document."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    labelled = [e for e in training if e.kind in CLASSES]
+    vectorizer = DictVectorizer()
+    x = vectorizer.fit_transform([e.evidence.features() for e in labelled])
+    regression = LogisticRegression(C=c, max_iter=10_000)
+    regression.fit(x, [e.kind for e in labelled])
+    classes = [str(k) for k in regression.classes_]
+    weights = {}
+    for j, name in enumerate(vectorizer.get_feature_names_out()):
+        row = [round(float(w), 4) for w in regression.coef_[:, j]]
+        if max(abs(w) for w in row) >= KEEP:
+            weights[str(name)] = row
+    return {
+        "classes": classes,
+        "intercepts": [round(float(b), 4) for b in regression.intercept_],
+        "weights": weights,
+        "examples": len(labelled),
+    }
+
+
+def predictions(found: Iterable[Example], model: KindModel | None) -> dict[str, dict[str, str]]:
+    """link → {activist key: kind}, as `evaluation.evaluate` takes them."""
+    out: dict[str, dict[str, str]] = {}
+    for example in found:
+        out.setdefault(example.link, {})[example.key] = decide(example.evidence, model).kind
+    return out
+
+
+def cross_validate(
+    corpora: Mapping[str, Corpus], found: Mapping[str, Sequence[Example]]
+) -> dict[str, dict[str, Any]]:
+    """Per held-out corpus: its figures with the cue lexicons alone and with a model trained on
+    the other corpora."""
+    out = {}
+    for name, corpus in corpora.items():
+        others = [e for other, rows in found.items() if other != name for e in rows]
+        model = KindModel.from_json(fit(others))
+        out[name] = {
+            "rules": evaluate(corpus, predictions(found[name], None)),
+            "model": evaluate(corpus, predictions(found[name], model)),
+        }
+    return out

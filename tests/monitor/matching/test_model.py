@@ -1,0 +1,79 @@
+"""The kind model (monitor.matching.model) and its training (monitor.matching.training)."""
+
+from pathlib import Path
+
+import pytest
+
+from monitor.matching import Matcher, Registration, analyse, evaluation, training
+from monitor.matching.classifier import gather_all
+from monitor.matching.model import KindModel, default_model, features, word_keys
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+
+
+@pytest.fixture(scope="module")
+def found() -> dict[str, list[training.Example]]:
+    """Examples of every corpus the shipped model is trained on."""
+    return {name: training.examples(evaluation.load(DATA / name)) for name in training.TRAINED_ON}
+
+
+def test_the_shipped_model_is_what_training_gives(found: dict) -> None:
+    """model.json is not edited by hand: retraining on the same corpora decides every example
+    the same way (weights may differ in the last digits between library versions)."""
+    document = training.fit(e for rows in found.values() for e in rows)
+    retrained = KindModel.from_json(document)
+    shipped = default_model()
+    assert retrained.classes == shipped.classes
+    every = [e for rows in found.values() for e in rows]
+    assert training.predictions(every, retrained) == training.predictions(every, shipped)
+
+
+@pytest.mark.parametrize("held_out", ["blind-8", "blind-9", "blind-10"])
+def test_the_model_generalises_to_a_corpus_it_did_not_see(found: dict, held_out: str) -> None:
+    """Trained without the held-out set (which the lexicons were not tuned on either), the
+    model finds more of its harm than the cue lexicons alone, and stays precise."""
+    corpus = evaluation.load(DATA / held_out)
+    others = [e for name, rows in found.items() if name != held_out for e in rows]
+    model = KindModel.from_json(training.fit(others))
+    with_model = evaluation.evaluate(corpus, training.predictions(found[held_out], model))
+    rules = evaluation.evaluate(corpus, training.predictions(found[held_out], None))
+    assert with_model["harmful"]["recall"] > rules["harmful"]["recall"]
+    assert with_model["harmful"]["recall"] >= 0.85, with_model["errors"]
+    assert with_model["harmful"]["precision"] >= 0.9, with_model["errors"]
+    assert with_model["false_alarms"] == 0
+
+
+def test_probabilities_and_reasons() -> None:
+    model = KindModel(
+        classes=("mention", "smear"),
+        intercepts=(0.5, -0.5),
+        weights={"word:agento": (-1.0, 2.0), "cues:smear": (0.0, 1.0)},
+    )
+    quiet, no_reasons = model.predict({"word:unknow": 1.0})
+    assert no_reasons == []
+    assert quiet["mention"] > quiet["smear"]
+    assert sum(quiet.values()) == pytest.approx(1)
+    loud = {"word:agento": 1.0, "cues:smear": 0.5}
+    probabilities, reasons = model.predict(loud)
+    assert probabilities["smear"] > 0.9
+    assert reasons == [("word:agento", 3.0), ("cues:smear", 0.5)]
+
+
+def test_word_features_are_prefixes_of_meaningful_words() -> None:
+    assert word_keys(["агентов", "агентами", "и", "2024", "xainlər"]) == {
+        "агенто",
+        "агента",
+        "xainlə",
+    }
+    made = features({"smear": 0.3}, 0.1, ["phone"], ["grant"])
+    assert made == {"cues:smear": 0.3, "cues:report": 0.1, "found:phone": 1.0, "word:grant": 1.0}
+
+
+def test_the_person_own_name_is_not_a_word_feature() -> None:
+    matcher = Matcher.build([Registration(1, ("Aysel Nəcəfova",))])
+    [evidence] = gather_all(
+        "Aysel Nəcəfova got grants.", [matcher.find("Aysel Nəcəfova got grants.")]
+    )
+    assert evidence.words == frozenset({"got", "grants"})
+    [mention] = analyse(matcher, "Aysel Nəcəfova got grants.")
+    assert set(mention.scores) == set(default_model().classes)
