@@ -53,10 +53,22 @@ def _dump(document: dict) -> str:
     return "\n".join([*lines, "}}"]) + "\n"
 
 
+def _held_out(folders: list[Path], model: KindModel) -> dict[str, dict]:
+    trained = {(DATA / name).resolve() for name in training.TRAINED_ON}
+    results = {}
+    for folder in folders:
+        if folder.resolve() in trained:
+            raise SystemExit(f"{folder} is in training.TRAINED_ON: it is not held out")
+        corpus = load(folder)
+        results[folder.name] = training.compare(corpus, training.examples(corpus), model)
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--cross-validate", action="store_true")
-    parser.add_argument("--held-out", nargs="+", type=Path, default=[])
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--cross-validate", action="store_true")
+    mode.add_argument("--held-out", nargs="+", type=Path, default=[])
     args = parser.parse_args()
     corpora = {name: load(DATA / name) for name in training.TRAINED_ON}
     found = {name: training.examples(corpus) for name, corpus in corpora.items()}
@@ -66,16 +78,7 @@ def main() -> None:
     document = training.fit(e for rows in found.values() for e in rows)
     document["trained_on"] = list(training.TRAINED_ON)
     if args.held_out:
-        model = KindModel.from_json(document)
-        results = {}
-        for folder in args.held_out:
-            corpus = load(folder)
-            rows = training.examples(corpus)
-            results[folder.name] = {
-                how: training.evaluate(corpus, training.predictions(rows, m))
-                for how, m in (("rules", None), ("model", model))
-            }
-        _table(results)
+        _table(_held_out(args.held_out, KindModel.from_json(document)))
         return
     MODEL.write_text(_dump(document), encoding="utf-8")
     print(

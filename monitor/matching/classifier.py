@@ -56,7 +56,7 @@ from dataclasses import dataclass, field
 from monitor.matching import variants
 from monitor.matching.lexicon import Lexicon, Term, default_lexicon
 from monitor.matching.matcher import Hit
-from monitor.matching.model import KindModel, default_model, features
+from monitor.matching.model import KindModel, default_model, feature_map
 from monitor.matching.normalize import fold
 from monitor.matching.windows import Window, Words, merge_spans
 
@@ -74,6 +74,10 @@ BASE_SEVERITY = {
 }
 THRESHOLD = 0.5
 CLOSE_CALL = 0.1
+# Below these the decision is unsure and severity steps down: a cue score, or the model's
+# probability (one of six classes, so even odds are already a clear lead).
+UNSURE_CUES = 0.65
+UNSURE_MODEL = 0.5
 # How much independent-reporting context takes off each kind's score.
 REPORT_DAMPING = {
     "smear": 0.85,
@@ -129,9 +133,11 @@ class Mention:
     score: float
     severity: str
     cues: tuple[Cue, ...]
+    # What decided: the kind model's probability per class, or, where the cues decided
+    # (phishing, or `rules_only`), the cue scores. `score` is the kind's entry here.
     scores: Mapping[str, float] = field(default_factory=dict)
     context: float = 0.0  # strength of independent-reporting context, 0..1
-    cue_scores: Mapping[str, float] = field(default_factory=dict)
+    cue_scores: Mapping[str, float] = field(default_factory=dict)  # per kind, from the cues
     reasons: tuple[tuple[str, float], ...] = ()  # the model's strongest features for `kind`
 
 
@@ -143,13 +149,14 @@ class Evidence:
 
     hits: tuple[Hit, ...]
     cues: tuple[Cue, ...]
-    scores: Mapping[str, float]
+    cue_scores: Mapping[str, float]
     context: float
     words: frozenset[str]
 
     def features(self) -> dict[str, float]:
-        """The kind model's input (see `model.features`)."""
-        return features(self.scores, self.context, {h.how for h in self.hits}, self.words)
+        """The kind model's input (see `model.feature_map`)."""
+        hows = {h.how for h in self.hits}
+        return feature_map(self.cue_scores, self.context, hows, self.words)
 
 
 def classify(
@@ -218,16 +225,17 @@ def _words_around(window: Window, anchors: list[tuple[int, int]]) -> list[str]:
 
 
 def decide(evidence: Evidence, model: KindModel | None) -> Mention:
-    """The mention: the kind the model gives (or, without a model, the cues), how sure, how
-    bad, and why."""
-    cue_scores = evidence.scores
+    """The mention: the kind the model gives, how sure, how bad, and why. The cues decide
+    without a model, and when they point to a kind the model has no class for (phishing)."""
+    cue_scores = evidence.cue_scores
     kind, score = _decide(cue_scores)
     scores: Mapping[str, float] = cue_scores
     reasons: list[tuple[str, float]] = []
+    unsure = UNSURE_CUES
     if model is not None and kind in model.classes:
         scores, reasons = model.predict(evidence.features())
         kind = max(model.classes, key=lambda k: scores[k])
-        score = scores[kind]
+        score, unsure = scores[kind], UNSURE_MODEL
     cues = evidence.cues
     ranked = sorted(cues, key=lambda c: (-c.contribution, c.start))
     return Mention(
@@ -236,7 +244,7 @@ def decide(evidence: Evidence, model: KindModel | None) -> Mention:
         kind=kind,
         score=round(score, 3),
         severity=_severity(
-            kind, cue_scores.get(kind, 0.0), score, [c for c in cues if c.kind == kind]
+            kind, cue_scores.get(kind, 0.0), score < unsure, [c for c in cues if c.kind == kind]
         ),
         cues=tuple(c for c in ranked if c.contribution >= 0.05),
         scores={k: round(v, 3) for k, v in scores.items()},
@@ -499,14 +507,14 @@ def _decide(scores: Mapping[str, float]) -> tuple[str, float]:
     return kind, scores[kind]
 
 
-def _severity(kind: str, evidence: float, sureness: float, cues: list[Cue]) -> str:
+def _severity(kind: str, evidence: float, unsure: bool, cues: list[Cue]) -> str:
     """Base severity of the kind, one step up on overwhelming cue evidence (`evidence`, the
-    kind's cue score), down when the decision is unsure (`sureness`, its score)."""
+    kind's cue score), one step down when the decision was unsure."""
     level = SEVERITIES.index(BASE_SEVERITY[kind])
     if kind != "mention":
         strong = sum(1 for c in cues if c.contribution >= 0.3)
         if evidence >= 0.97 and strong >= 3:
             level += 1
-        elif sureness < 0.65:
+        elif unsure:
             level -= 1
     return SEVERITIES[max(1 if kind != "mention" else 0, min(level, len(SEVERITIES) - 1))]

@@ -51,11 +51,14 @@ def _ranked(scores: Mapping[str, float]) -> str:
 
 
 def _reason(feature: str) -> str:
-    """A model feature in words: "cues:smear" is the smear cue score, "word:agento" the words
-    beginning agento near the person, "found:phone" that the person was found by phone."""
+    """A model feature in words: "cues:smear" is the smear cue score ("cues:mention", one less
+    the strongest harmful one), "word:agento" the words beginning agento near the person,
+    "found:phone" that the person was found by phone."""
     family, _, value = feature.partition(":")
     if family == "word":
         return f"words {value}…"
     if family == "found":
         return f"found by {_HOW.get(value, value)}"
+    if value == "mention":
+        return "no harmful cues"
     return "reporting context" if value == "report" else f"{value} cues"

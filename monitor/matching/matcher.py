@@ -102,7 +102,7 @@ class Matcher:
         """Every hit of every registered activist in `text`, in text order."""
         prepared, scan = prepare_scan(text)
         work = prepared.text
-        found = _Found()
+        found = _Found(uncased=text.islower())
         surname, check = self._surname, self._check
         for end, (plen, entries) in self._automaton.iter(scan):
             for entry in entries:
@@ -197,11 +197,12 @@ class Matcher:
 
 
 def _nickname(work: str, start: int, end: int, entry: tuple, found: _Found) -> None:
-    """A nickname, but not in the lower-case plural, where it is the word it was made of."""
+    """A nickname, but not in the plural unless capitalised in a text that has capitals: then
+    it is the common word it was made of ("qaratoyuqlar", blackbirds)."""
     _, endings, ids, label = entry
     tail = names.ending(work, end, endings)
     before = work[start - 1] if start else " "
-    if tail and work[start].islower() and names.is_plural(tail):
+    if tail and names.is_plural(tail) and (found.uncased or work[start].islower()):
         return
     if tail is not None and before not in "@./_":
         for aid in ids:
@@ -243,7 +244,8 @@ def _domain(work: str, start: int, end: int, entry: tuple, found: _Found) -> Non
 class _Found:
     """Hits of one text in prepared-text offsets, before they are mapped back."""
 
-    def __init__(self) -> None:
+    def __init__(self, uncased: bool) -> None:
+        self.uncased = uncased  # an all-lower-case text, title-cased to be matched
         self.strong: dict[int, list[tuple[str, int, int, str, str]]] = defaultdict(list)
         self.weak: dict[int, list[tuple[str, int, int, str, str]]] = defaultdict(list)
         # Surname candidates not (or not for everybody) paired with a given name:

@@ -4,7 +4,8 @@ The cue lexicons (see `classifier`) are precise, but a hostile text that says no
 lexicons list reads as a neutral mention: idioms change from author to author. The kind model
 is a multinomial logistic regression over what the classifier gathered for one person:
 
-* the lexicons' score for each harmful kind and the strength of independent-reporting context;
+* the cue scores: the lexicons' score for each harmful kind (phishing included), `mention`
+  (one less the strongest of them) and the strength of independent-reporting context;
 * how the person was found (by name, handle, phone number...);
 * the words around the person: the first `PREFIX` (six) letters of each folded word of three letters
   or more in the person's windows (which leaves Azerbaijani and Russian endings aside), once
@@ -62,7 +63,7 @@ class KindModel:
     ) -> tuple[dict[str, float], list[tuple[str, float]]]:
         """(probability of each class, the `top` reasons for the likeliest): the features that
         pushed most towards it, by `_pushes` times their value."""
-        names = [n for n in features if n in self._rows]
+        names = sorted(n for n in features if n in self._rows)  # sorted: the same sum every run
         rows = [self._rows[n] for n in names]
         values = np.array([features[n] for n in names], dtype=float)
         logits = self._intercepts + values @ self._matrix[rows]
@@ -75,7 +76,7 @@ class KindModel:
         return probabilities, [(n, -p) for p, n in ranked]
 
 
-def features(
+def feature_map(
     scores: Mapping[str, float], context: float, hows: Iterable[str], words: Iterable[str]
 ) -> dict[str, float]:
     """The model's input for one person (see the module docstring); `words` are folded."""

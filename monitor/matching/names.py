@@ -236,11 +236,15 @@ def given_after(work: str, stop: int, table: dict[str, frozenset[int]]) -> list[
 
 
 def _surname_follows(work: str, pos: int) -> bool:
-    """Whether the word after `pos` is a capitalised word with a surname's ending."""
+    """Whether the word after `pos` is a capitalised word with a surname's suffix (-ova, -yev,
+    -zadə, -ов, ...), bare or with a short case ending ("Həsənovanın", "Гасановой")."""
     word = word_after(work, pos)
     if word is None or not word[2][:1].isupper():
         return False
-    return morphology.gender_of(word[2]) is not morphology.Gender.UNKNOWN
+    return bool(_SURNAME_SUFFIX.match(fold(word[2])))
+
+
+_SURNAME_SUFFIX = re.compile(r"\w{3,}(?:ova|eva|ov|ev|zade|ова|ева|ов|ев|заде)\w{0,4}$")
 
 
 def ending(work: str, end: int, endings: frozenset[str]) -> str | None:

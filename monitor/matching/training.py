@@ -67,6 +67,10 @@ def fit(training: Iterable[Example], c: float = C) -> dict[str, Any]:
     regression = LogisticRegression(C=c, max_iter=10_000)
     regression.fit(x, [e.kind for e in labelled])
     classes = [str(k) for k in regression.classes_]
+    if set(classes) != set(CLASSES):
+        # With a class missing the model would leave that kind to the cues without a word.
+        missing = ", ".join(sorted(set(CLASSES) - set(classes)))
+        raise ValueError(f"no labelled example of {missing}: the kind model needs every class")
     weights = {}
     for j, name in enumerate(vectorizer.get_feature_names_out()):
         row = [round(float(w), 4) for w in regression.coef_[:, j]]
@@ -88,17 +92,20 @@ def predictions(found: Iterable[Example], model: KindModel | None) -> dict[str, 
     return out
 
 
+def compare(corpus: Corpus, found: Sequence[Example], model: KindModel) -> dict[str, Any]:
+    """A corpus's figures with the cue lexicons alone ("rules") and with `model`."""
+    return {
+        "rules": evaluate(corpus, predictions(found, None)),
+        "model": evaluate(corpus, predictions(found, model)),
+    }
+
+
 def cross_validate(
     corpora: Mapping[str, Corpus], found: Mapping[str, Sequence[Example]]
 ) -> dict[str, dict[str, Any]]:
-    """Per held-out corpus: its figures with the cue lexicons alone and with a model trained on
-    the other corpora."""
+    """Per held-out corpus: `compare` with a model trained on the other corpora."""
     out = {}
     for name, corpus in corpora.items():
         others = [e for other, rows in found.items() if other != name for e in rows]
-        model = KindModel.from_json(fit(others))
-        out[name] = {
-            "rules": evaluate(corpus, predictions(found[name], None)),
-            "model": evaluate(corpus, predictions(found[name], model)),
-        }
+        out[name] = compare(corpus, found[name], KindModel.from_json(fit(others)))
     return out

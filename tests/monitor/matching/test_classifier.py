@@ -73,7 +73,7 @@ def test_reporting_on_a_smear_campaign_is_a_mention(matcher: Matcher) -> None:
     )
     [mention] = analyse(matcher, text)
     assert mention.kind == "mention"
-    assert mention.scores["smear"] > 0
+    assert mention.cue_scores["smear"] > 0
     assert mention.context > 0.5
 
 
@@ -96,7 +96,7 @@ def test_cues_go_to_the_person_they_stand_next_to(matcher: Matcher) -> None:
 def test_negation_weakens_a_smear_cue(matcher: Matcher) -> None:
     [plain] = analyse(matcher, "Айсель Наджафова предатель.")
     [negated] = analyse(matcher, "Айсель Наджафова не предатель.")
-    assert negated.scores["smear"] < plain.scores["smear"]
+    assert negated.cue_scores["smear"] < plain.cue_scores["smear"]
 
 
 def test_published_phone_number_is_doxxing_evidence(matcher: Matcher) -> None:
@@ -202,7 +202,7 @@ def test_private_life_without_menace_is_not_a_threat(matcher: Matcher) -> None:
     text = "Aysel Najafova spoke about raising her daughter while her children were at school."
     [mention] = analyse(matcher, text)
     assert mention.kind != "threat"
-    assert mention.scores["threat"] < 0.5
+    assert mention.cue_scores["threat"] < 0.5
 
 
 @pytest.mark.parametrize(

@@ -1,14 +1,17 @@
 """The kind model (monitor.matching.model) and its training (monitor.matching.training)."""
 
+import json
+from importlib import resources
 from pathlib import Path
 
 import pytest
 
 from monitor.matching import Matcher, Registration, analyse, evaluation, training
 from monitor.matching.classifier import gather_all
-from monitor.matching.model import KindModel, default_model, features, word_keys
+from monitor.matching.model import KindModel, default_model, feature_map, word_keys
 
 DATA = Path(__file__).resolve().parents[2] / "data"
+pytest.importorskip("sklearn")  # training needs scikit-learn (a test dependency)
 
 
 @pytest.fixture(scope="module")
@@ -23,6 +26,8 @@ def test_the_shipped_model_is_what_training_gives(found: dict) -> None:
     document = training.fit(e for rows in found.values() for e in rows)
     retrained = KindModel.from_json(document)
     shipped = default_model()
+    stored = json.loads(resources.files("monitor.matching").joinpath("model.json").read_text())
+    assert stored["trained_on"] == list(training.TRAINED_ON)
     assert retrained.classes == shipped.classes
     every = [e for rows in found.values() for e in rows]
     assert training.predictions(every, retrained) == training.predictions(every, shipped)
@@ -35,12 +40,18 @@ def test_the_model_generalises_to_a_corpus_it_did_not_see(found: dict, held_out:
     corpus = evaluation.load(DATA / held_out)
     others = [e for name, rows in found.items() if name != held_out for e in rows]
     model = KindModel.from_json(training.fit(others))
-    with_model = evaluation.evaluate(corpus, training.predictions(found[held_out], model))
-    rules = evaluation.evaluate(corpus, training.predictions(found[held_out], None))
+    figures = training.compare(corpus, found[held_out], model)
+    rules, with_model = figures["rules"], figures["model"]
     assert with_model["harmful"]["recall"] > rules["harmful"]["recall"]
     assert with_model["harmful"]["recall"] >= 0.85, with_model["errors"]
     assert with_model["harmful"]["precision"] >= 0.9, with_model["errors"]
     assert with_model["false_alarms"] == 0
+
+
+def test_training_refuses_a_corpus_without_every_kind(found: dict) -> None:
+    only_smear = [e for e in found["blind-8"] if e.kind in ("smear", "mention")]
+    with pytest.raises(ValueError, match="doxxing, impersonation, leak, threat"):
+        training.fit(only_smear)
 
 
 def test_probabilities_and_reasons() -> None:
@@ -65,7 +76,7 @@ def test_word_features_are_prefixes_of_meaningful_words() -> None:
         "агента",
         "xainlə",
     }
-    made = features({"smear": 0.3}, 0.1, ["phone"], ["grant"])
+    made = feature_map({"smear": 0.3}, 0.1, ["phone"], ["grant"])
     assert made == {"cues:smear": 0.3, "cues:report": 0.1, "found:phone": 1.0, "word:grant": 1.0}
 
 

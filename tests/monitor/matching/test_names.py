@@ -183,6 +183,7 @@ def test_a_nickname_in_the_lower_case_plural_is_the_common_word() -> None:
     """A pen name made of a common word ("Qaratoyuq", blackbird) in the plural is birds."""
     matcher = Matcher.build([Registration(1, ("Nərgiz Xəlilbəyli",), nicknames=("Qaratoyuq",))])
     assert matcher.find("Bağda qaratoyuqlar oxuyur, parkda qaratoyuqların səsi gəlir.") == []
+    assert matcher.find("bağda qaratoyuqlar oxuyur") == []  # no capitals: no telling
     assert [h.matched for h in matcher.find("qaratoyuqun yeni şeiri çıxıb")] == ["qaratoyuqun"]
     assert [h.matched for h in matcher.find("Qaratoyuqlar yenə yazır")] == ["Qaratoyuqlar"]
 
@@ -194,6 +195,11 @@ def test_a_nickname_in_the_lower_case_plural_is_the_common_word() -> None:
         ("Qoçlu Könül Həsənova dedi ki, su yoxdur.", []),
         ("Qoçlu Könül dedi ki, su yoxdur.", ["Qoçlu Könül"]),
         ("Qoçlu Könül Bakıda çıxış etdi.", ["Qoçlu Könül"]),
+        ("Qoçlu Könül Həsənovanın qonşusudur.", []),
+        ("Qoçlu Könül Azərbaycanın jurnalistidir.", ["Qoçlu Könül"]),
+        ("Qoçlu Könül Bakının mərkəzində yaşayır.", ["Qoçlu Könül"]),
+        ("Reporter Qochlu Konul In an interview said", ["Qochlu Konul"]),
+        ("Гочлу Кёнуль Бакинской области", ["Гочлу Кёнуль"]),
     ],
 )
 def test_a_given_name_followed_by_another_surname_is_not_paired_backwards(
