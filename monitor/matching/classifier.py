@@ -56,7 +56,13 @@ from dataclasses import dataclass, field
 from monitor.matching import variants
 from monitor.matching.lexicon import Lexicon, Term, default_lexicon
 from monitor.matching.matcher import Hit
-from monitor.matching.model import KindModel, default_model, feature_map
+from monitor.matching.model import (
+    KindModel,
+    default_model,
+    feature_map,
+    named_features,
+    word_keys,
+)
 from monitor.matching.normalize import fold
 from monitor.matching.windows import Window, Words, merge_spans
 
@@ -144,8 +150,8 @@ class Mention:
 @dataclass(frozen=True)
 class Evidence:
     """What a text says about one person before a kind is decided: the lexicon cues, their
-    score per kind, independent-reporting context, and the folded words around the person
-    (their own name excepted), which the kind model reads."""
+    score per kind, independent-reporting context, and the keys of the words around the person
+    (their own name excepted; see `model.word_keys`), which the kind model reads."""
 
     hits: tuple[Hit, ...]
     cues: tuple[Cue, ...]
@@ -155,8 +161,14 @@ class Evidence:
 
     def features(self) -> dict[str, float]:
         """The kind model's input (see `model.feature_map`)."""
-        hows = {h.how for h in self.hits}
-        return feature_map(self.cue_scores, self.context, hows, self.words)
+        return feature_map(self.cue_scores, self.context, self._hows(), self.words)
+
+    def named_features(self) -> dict[str, float]:
+        """The kind model's input but the words (see `KindModel.predict_parts`)."""
+        return named_features(self.cue_scores, self.context, self._hows())
+
+    def _hows(self) -> set[str]:
+        return {h.how for h in self.hits}
 
 
 def classify(
@@ -216,12 +228,12 @@ def _evidence(
     return Evidence(tuple(hits), tuple(cues), scores, context, frozenset(around))
 
 
-def _words_around(window: Window, anchors: list[tuple[int, int]]) -> list[str]:
-    """The window's words but the person's own (the tokens of their hits)."""
+def _words_around(window: Window, anchors: list[tuple[int, int]]) -> set[str]:
+    """The keys of the window's words but the person's own (the tokens of their hits)."""
     if not anchors:
-        return []
+        return set()
     own = {i for a, b in anchors for i in range(a, b + 1)}
-    return [w for i, w in enumerate(window.words) if i not in own]
+    return word_keys(w for i, w in enumerate(window.words) if i not in own)
 
 
 def decide(evidence: Evidence, model: KindModel | None) -> Mention:
@@ -233,7 +245,7 @@ def decide(evidence: Evidence, model: KindModel | None) -> Mention:
     reasons: list[tuple[str, float]] = []
     unsure = UNSURE_CUES
     if model is not None and kind in model.classes:
-        scores, reasons = model.predict(evidence.features())
+        scores, reasons = model.predict_parts(evidence.named_features(), evidence.words)
         kind = max(model.classes, key=lambda k: scores[k])
         score, unsure = scores[kind], UNSURE_MODEL
     cues = evidence.cues

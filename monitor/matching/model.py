@@ -19,7 +19,6 @@ most, so a trainer can see why (`monitor match`).
 
 from __future__ import annotations
 
-import heapq
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
@@ -31,6 +30,9 @@ import numpy as np
 # one prefix covers a word's case forms.
 PREFIX = 6
 MIN_WORD = 3
+
+
+WORD = "word:"  # the name of a word feature is WORD + its key (see `word_keys`)
 
 
 class KindModel:
@@ -45,7 +47,9 @@ class KindModel:
     ) -> None:
         self.classes = tuple(classes)
         self._intercepts = np.array(intercepts, dtype=float)
-        self._rows = {name: i for i, name in enumerate(weights)}
+        self._names = list(weights)
+        self._rows = {name: i for i, name in enumerate(self._names)}
+        self._word_rows = {n[len(WORD) :]: i for n, i in self._rows.items() if n.startswith(WORD)}
         self._matrix = np.array(list(weights.values()), dtype=float).reshape(
             len(weights), len(self.classes)
         )
@@ -62,31 +66,58 @@ class KindModel:
         self, features: Mapping[str, float], top: int = 5
     ) -> tuple[dict[str, float], list[tuple[str, float]]]:
         """(probability of each class, the `top` reasons for the likeliest): the features that
-        pushed most towards it, by `_pushes` times their value."""
-        names = sorted(n for n in features if n in self._rows)  # sorted: the same sum every run
-        rows = [self._rows[n] for n in names]
-        values = np.array([features[n] for n in names], dtype=float)
+        pushed most towards it, by `_pushes` times their value. Word features count 1."""
+        named = {n: v for n, v in features.items() if not n.startswith(WORD)}
+        keys = [n[len(WORD) :] for n in features if n.startswith(WORD)]
+        return self.predict_parts(named, keys, top)
+
+    def predict_parts(
+        self, named: Mapping[str, float], keys: Iterable[str], top: int = 5
+    ) -> tuple[dict[str, float], list[tuple[str, float]]]:
+        """`predict` with the word keys apart from the other features: no feature name is
+        built per word, which matters in the classifier's loop. Rows are summed in sorted
+        order, so that every run gives the same floating-point sum."""
+        rows = sorted(map(self._word_rows.__getitem__, self._word_rows.keys() & keys))
+        ones = len(rows)
+        pairs = sorted((self._rows[n], v) for n, v in named.items() if n in self._rows)
+        rows += [r for r, _ in pairs]
+        values = np.ones(len(rows))
+        values[ones:] = [v for _, v in pairs]
         logits = self._intercepts + values @ self._matrix[rows]
         exps = np.exp(logits - logits.max())
         probabilities = dict(zip(self.classes, (exps / exps.sum()).tolist(), strict=True))
-        pushes = (self._pushes[rows, int(logits.argmax())] * values).round(3).tolist()
-        ranked = heapq.nsmallest(
-            top, ((-p, n) for p, n in zip(pushes, names, strict=True) if p > 0)
-        )
-        return probabilities, [(n, -p) for p, n in ranked]
+        return probabilities, self._reasons(rows, values, int(logits.argmax()), top)
+
+    def _reasons(
+        self, rows: list[int], values: np.ndarray, k: int, top: int
+    ) -> list[tuple[str, float]]:
+        """The `top` features that pushed most towards class `k`, ties broken by name."""
+        if not top or not rows:
+            return []
+        pushes = (self._pushes[rows, k] * values).round(3)
+        floor = max(np.partition(pushes, -top)[-top] if top < len(rows) else 0.0, 1e-9)
+        strong = np.flatnonzero(pushes >= floor).tolist()
+        ranked = sorted((-pushes[i], self._names[rows[i]]) for i in strong)[:top]
+        return [(name, -float(push)) for push, name in ranked]
 
 
-def feature_map(
-    scores: Mapping[str, float], context: float, hows: Iterable[str], words: Iterable[str]
+def named_features(
+    cue_scores: Mapping[str, float], context: float, hows: Iterable[str]
 ) -> dict[str, float]:
-    """The model's input for one person (see the module docstring); `words` are folded."""
-    out = {f"cues:{kind}": value for kind, value in scores.items()}
+    """The model's inputs other than words: cue scores, reporting context, how found."""
+    out = {f"cues:{kind}": value for kind, value in cue_scores.items()}
     out["cues:report"] = context
     for how in hows:
         out[f"found:{how}"] = 1.0
-    for word in word_keys(words):
-        out[f"word:{word}"] = 1.0
     return out
+
+
+def feature_map(
+    cue_scores: Mapping[str, float], context: float, hows: Iterable[str], keys: Iterable[str]
+) -> dict[str, float]:
+    """The model's input for one person (see the module docstring), as training reads it;
+    `keys` are the word keys of the words around the person (see `word_keys`)."""
+    return named_features(cue_scores, context, hows) | dict.fromkeys((WORD + k for k in keys), 1.0)
 
 
 def word_keys(words: Iterable[str]) -> set[str]:

@@ -77,6 +77,7 @@ def test_second_heldout_set_meets_targets() -> None:
         ("blind-8", 90, 0),
         ("blind-9", 90, 0),
         ("blind-10", 90, 0),
+        ("blind-11", 90, 0),
     ],
 )
 def test_blind_sets_meet_targets(name: str, items: int, false_alarms: int) -> None:
