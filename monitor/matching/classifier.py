@@ -49,6 +49,7 @@ neutral `mention`.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -229,11 +230,16 @@ def _evidence(
 
 
 def _words_around(window: Window, anchors: list[tuple[int, int]]) -> set[str]:
-    """The keys of the window's words but the person's own (the tokens of their hits)."""
+    """The keys of the window's words but the person's own: the stretches between the
+    (sorted) token spans of their hits."""
     if not anchors:
         return set()
-    own = {i for a, b in anchors for i in range(a, b + 1)}
-    return word_keys(w for i, w in enumerate(window.words) if i not in own)
+    stretches, at = [], 0
+    for first, last in anchors:
+        stretches.append(window.words[at:first])
+        at = max(at, last + 1)
+    stretches.append(window.words[at:])
+    return word_keys(itertools.chain.from_iterable(stretches))
 
 
 def decide(evidence: Evidence, model: KindModel | None) -> Mention:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import numpy as np
@@ -122,7 +122,16 @@ def feature_map(
 
 def word_keys(words: Iterable[str]) -> set[str]:
     """The word features of a window: prefixes of the words that carry meaning."""
-    return {w[:PREFIX] for w in words if len(w) >= MIN_WORD and not w.isdigit()}
+    keys = set(map(word_key, words))
+    keys.discard("")
+    return keys
+
+
+@lru_cache(maxsize=65536)
+def word_key(word: str) -> str:
+    """A folded word's key: its first PREFIX letters, or "" for a short word or a number.
+    Cached: the same words come back in every window, and a lookup beats the tests."""
+    return word[:PREFIX] if len(word) >= MIN_WORD and not word.isdigit() else ""
 
 
 @cache
