@@ -15,8 +15,7 @@ import argparse
 import json
 from pathlib import Path
 
-from monitor.matching import training
-from monitor.matching.evaluation import load
+from monitor.matching import evaluation, training
 from monitor.matching.model import KindModel
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,8 +58,8 @@ def _held_out(folders: list[Path], model: KindModel) -> dict[str, dict]:
     for folder in folders:
         if folder.resolve() in trained:
             raise SystemExit(f"{folder} is in training.TRAINED_ON: it is not held out")
-        corpus = load(folder)
-        results[folder.name] = training.compare(corpus, training.examples(corpus), model)
+        corpus = evaluation.load(folder)
+        results[folder.name] = training.compare(corpus, evaluation.examples(corpus), model)
     return results
 
 
@@ -70,8 +69,8 @@ def main() -> None:
     mode.add_argument("--cross-validate", action="store_true")
     mode.add_argument("--held-out", nargs="+", type=Path, default=[])
     args = parser.parse_args()
-    corpora = {name: load(DATA / name) for name in training.TRAINED_ON}
-    found = {name: training.examples(corpus) for name, corpus in corpora.items()}
+    corpora = {name: evaluation.load(DATA / name) for name in training.TRAINED_ON}
+    found = {name: evaluation.examples(corpus) for name, corpus in corpora.items()}
     if args.cross_validate:
         _table(training.cross_validate(corpora, found))
         return

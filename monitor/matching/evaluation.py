@@ -2,10 +2,12 @@
 
 A corpus folder holds registry.json, labels.jsonl and feeds/*.xml in the format of
 ../shared/corpus/mentions-dev. Each feed item is read the way the feed collector reads it
-(title, then the entry's text) and `analyse` runs on it; its mentions are compared with the
-labels: per-kind precision and recall, attribution (who, kind ignored) precision/recall/F1,
-harmful-kind precision/recall (kinds other than `mention`; an `also` kind counts as correct),
-and false alarms (harmful kinds on items that name nobody).
+(title, then the entry's text) and runs through the matcher and the classifier: `examples`
+keeps each mention's evidence with its label, so that `predictions` can decide them with the
+shipped kind model, another model (training's cross-validation) or the cues alone. The
+predictions are compared with the labels: per-kind precision and recall, attribution (who,
+kind ignored) precision/recall/F1, harmful-kind precision/recall (kinds other than `mention`;
+an `also` kind counts as correct), and false alarms (harmful kinds on items that name nobody).
 
 `bench/eval_corpus.py` prints these figures; the tests hold the corpora to the issue's targets,
 and the end-to-end test scores a collected incident log with `evaluate` too.
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,8 +25,9 @@ from typing import Any
 import feedparser
 
 from collectors.feed import entry_data
-from monitor.matching import Matcher, Registration, analyse
-from monitor.matching.classifier import HARMFUL, KINDS
+from monitor.matching import Matcher, Registration, by_person
+from monitor.matching.classifier import HARMFUL, KINDS, Evidence, decide, gather_all
+from monitor.matching.model import KindModel, default_model
 
 
 @dataclass
@@ -72,12 +76,38 @@ def load(folder: Path) -> Corpus:
 
 
 def predict(corpus: Corpus) -> dict[str, dict[str, str]]:
-    """link → {activist key: predicted kind}."""
+    """link → {activist key: predicted kind}, decided by the shipped kind model."""
+    return predictions(examples(corpus), default_model())
+
+
+@dataclass(frozen=True)
+class Example:
+    """One mention in one labelled item: what the model reads, and what it should say."""
+
+    link: str
+    key: str
+    evidence: Evidence
+    kind: str | None  # the labelled kind, None if the person is not labelled in this item
+
+
+def examples(corpus: Corpus) -> list[Example]:
+    """Every mention the matcher finds in the corpus, with its label."""
     matcher = Matcher.build(corpus.registrations)
-    return {
-        link: {corpus.keys[m.activist_id]: m.kind for m in analyse(matcher, text)}
-        for link, text in corpus.texts.items()
-    }
+    out = []
+    for link, text in corpus.texts.items():
+        hits = matcher.find(text)
+        for evidence in gather_all(text, by_person(hits)) if hits else ():
+            key = corpus.keys[evidence.hits[0].activist_id]
+            out.append(Example(link, key, evidence, corpus.primary.get(link, {}).get(key)))
+    return out
+
+
+def predictions(found: Iterable[Example], model: KindModel | None) -> dict[str, dict[str, str]]:
+    """link → {activist key: kind}, as `evaluation.evaluate` takes them."""
+    out: dict[str, dict[str, str]] = {}
+    for example in found:
+        out.setdefault(example.link, {})[example.key] = decide(example.evidence, model).kind
+    return out
 
 
 def _ratio(a: int, b: int) -> float:

@@ -102,7 +102,7 @@ class Matcher:
         """Every hit of every registered activist in `text`, in text order."""
         prepared, scan = prepare_scan(text)
         work = prepared.text
-        found = _Found(uncased=text.islower())
+        found = _Found(uncased=prepared.titled)
         surname, check = self._surname, self._check
         for end, (plen, entries) in self._automaton.iter(scan):
             for entry in entries:

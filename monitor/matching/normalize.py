@@ -184,11 +184,13 @@ class Piece:
 class Prepared:
     """Text ready for matching and the way back to the caller's offsets.
 
-    `pieces` is empty when `text` is the original character for character.
+    `pieces` is empty when `text` is the original character for character. `titled` says the
+    original had no capitals and was title-cased to be matched, so its case tells nothing.
     """
 
     text: str
     pieces: tuple[Piece, ...] = ()
+    titled: bool = False
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map the span `text[start:end]` back to a span of the caller's text."""
@@ -250,7 +252,7 @@ def _prepared(text: str, data: bytes | None) -> tuple[Prepared, bytes | None]:
     else:
         prepared = Prepared(text)
     if prepared.text.islower():
-        prepared = Prepared(title_case(prepared.text), prepared.pieces)
+        prepared = Prepared(title_case(prepared.text), prepared.pieces, titled=True)
         data = None if data is None else encode(prepared.text)
     return prepared, data
 

@@ -1,8 +1,8 @@
 """Training the kind model on labelled corpora, and estimating how it does on unseen text.
 
-Each labelled corpus (the format of `evaluation`) is run through the matcher and the cue
-lexicons once; every mention of a labelled person becomes an example: the kind model's features
-(see `model`) and the labelled kind. `fit` trains a multinomial logistic regression on them
+Each labelled corpus is run through the matcher and the cue lexicons once
+(`evaluation.examples`); every mention of a labelled person is an example: the kind model's
+features (see `model`) and the labelled kind. `fit` trains a multinomial logistic regression on them
 (scikit-learn, needed only here, not for matching) and returns the model as the JSON document
 `model.json` holds.
 
@@ -16,12 +16,9 @@ corpus than on new text; see docs/matching.md, "Figures", for the honest estimat
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from monitor.matching import Matcher, by_person
-from monitor.matching.classifier import Evidence, decide, gather_all
-from monitor.matching.evaluation import Corpus, evaluate
+from monitor.matching.evaluation import Corpus, Example, evaluate, predictions
 from monitor.matching.model import KindModel
 
 # The corpora in tests/data the shipped model is trained on. A new blind set stays out until its
@@ -33,28 +30,6 @@ CLASSES = ("smear", "leak", "doxxing", "threat", "impersonation", "mention")
 C = 1.0
 # Weights smaller than this change no decision; dropping them keeps model.json small.
 KEEP = 0.001
-
-
-@dataclass(frozen=True)
-class Example:
-    """One mention in one labelled item: what the model reads, and what it should say."""
-
-    link: str
-    key: str
-    evidence: Evidence
-    kind: str | None  # the labelled kind, None if the person is not labelled in this item
-
-
-def examples(corpus: Corpus) -> list[Example]:
-    """Every mention the matcher finds in the corpus, with its label."""
-    matcher = Matcher.build(corpus.registrations)
-    out = []
-    for link, text in corpus.texts.items():
-        hits = matcher.find(text)
-        for evidence in gather_all(text, by_person(hits)) if hits else ():
-            key = corpus.keys[evidence.hits[0].activist_id]
-            out.append(Example(link, key, evidence, corpus.primary.get(link, {}).get(key)))
-    return out
 
 
 def fit(training: Iterable[Example], c: float = C) -> dict[str, Any]:
@@ -83,14 +58,6 @@ def fit(training: Iterable[Example], c: float = C) -> dict[str, Any]:
         "weights": weights,
         "examples": len(labelled),
     }
-
-
-def predictions(found: Iterable[Example], model: KindModel | None) -> dict[str, dict[str, str]]:
-    """link → {activist key: kind}, as `evaluation.evaluate` takes them."""
-    out: dict[str, dict[str, str]] = {}
-    for example in found:
-        out.setdefault(example.link, {})[example.key] = decide(example.evidence, model).kind
-    return out
 
 
 def compare(corpus: Corpus, found: Sequence[Example], model: KindModel) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 from monitor import incidents as book
 from monitor import subscriptions as rules
 from monitor.models import Alert, Incident, Subscription
-from monitor.storage.sources import db_now
+from monitor.storage.sources import db_now, update_held
 from monitor.storage.subscriptions import DESTINATION, SECRET
 from monitor.store import Store
 
@@ -152,18 +152,13 @@ def _claimed(store: Store, session: Session, row: Alert) -> Claimed:
 def _update(
     store: Store, ids: list[int], worker: str, change: Callable[[Alert, datetime], None]
 ) -> int:
-    """Apply `change` to the rows this worker still holds the lease on."""
-    with Session(store.engine) as session:
-        now = db_now(session)
-        rows = session.exec(
-            select(Alert).where(col(Alert.id).in_(ids), Alert.lease_owner == worker)
-        ).all()
-        for row in rows:
-            change(row, now)
-            row.lease_owner, row.lease_expires_at = None, None
-            session.add(row)
-        session.commit()
-        return len(rows)
+    """Apply `change` to the rows this worker still holds the lease on, and release them."""
+
+    def settle(row: Alert, now: datetime) -> None:
+        change(row, now)
+        row.lease_owner, row.lease_expires_at = None, None
+
+    return update_held(store, Alert, ids, worker, settle)
 
 
 def mark_sent(store: Store, ids: list[int], worker: str, digest_key: str | None = None) -> int:

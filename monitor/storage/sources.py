@@ -6,14 +6,14 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import or_
 from sqlmodel import Session, col, func, select
 
 from monitor.errors import InvalidInput, NotFound
-from monitor.models import Activist, Source, utcnow
+from monitor.models import Activist, Alert, Source, utcnow
 from monitor.registry import SourceView
 from monitor.storage import activists as activist_store
 from monitor.store import Store
@@ -201,6 +201,33 @@ def db_now(session: Session) -> datetime:
     return utcnow()
 
 
+Leased = TypeVar("Leased", Source, Alert)
+
+
+def update_held(
+    store: Store,
+    table: type[Leased],
+    ids: list[int],
+    worker: str,
+    change: Callable[[Leased, datetime], None],
+) -> int:
+    """Apply `change` to the rows of `table` among `ids` whose lease `worker` still holds, in
+    one transaction and at the database's time; rows whose lease went to another worker are
+    left alone. Returns how many were changed. Sources and alerts are leased the same way."""
+    if not ids:
+        return 0
+    with Session(store.engine) as session:
+        now = db_now(session)
+        rows = session.exec(
+            select(table).where(col(table.id).in_(ids), table.lease_owner == worker)
+        ).all()
+        for row in rows:
+            change(row, now)
+            session.add(row)
+        session.commit()
+        return len(rows)
+
+
 def current_time(store: Store) -> datetime:
     with Session(store.engine) as session:
         return db_now(session)
@@ -269,28 +296,16 @@ def finish_many(store: Store, worker: str, outcomes: list[tuple[int, Outcome, Ne
     """Record health and next checks for many sources in one transaction and release their
     leases; sources whose lease this worker lost are left alone. Returns how many were
     recorded."""
-    if not outcomes:
-        return 0
-    with Session(store.engine) as session:
-        now = db_now(session)
-        ids = [source_id for source_id, _, _ in outcomes]
-        rows = {
-            row.id: row
-            for row in session.exec(
-                select(Source).where(col(Source.id).in_(ids), Source.lease_owner == worker)
-            ).all()
-        }
-        for source_id, outcome, next_check in outcomes:
-            row = rows.get(source_id)
-            if row is not None:
-                _apply(store, row, outcome, now, next_check)
-                session.add(row)
-        session.commit()
-        return len(rows)
+    by_id = {source_id: (outcome, next_check) for source_id, outcome, next_check in outcomes}
+
+    def record(row: Source, now: datetime) -> None:
+        _apply(store, row, *by_id[row.id], now)  # type: ignore[index]
+
+    return update_held(store, Source, list(by_id), worker, record)
 
 
 def _apply(
-    store: Store, row: Source, outcome: Outcome, now: datetime, next_check: NextCheck
+    store: Store, row: Source, outcome: Outcome, next_check: NextCheck, now: datetime
 ) -> None:
     row.last_checked_at = now
     if outcome.ok:
@@ -312,17 +327,12 @@ def _apply(
 
 def release(store: Store, source_ids: list[int], worker: str) -> None:
     """Give back leases without recording an outcome (clean shutdown mid-cycle)."""
-    if not source_ids:
-        return
-    with Session(store.engine) as session:
-        rows = session.exec(
-            select(Source).where(col(Source.id).in_(source_ids), Source.lease_owner == worker)
-        ).all()
-        for row in rows:
-            row.lease_owner = None
-            row.lease_expires_at = None
-            session.add(row)
-        session.commit()
+
+    def unlease(row: Source, now: datetime) -> None:
+        row.lease_owner = None
+        row.lease_expires_at = None
+
+    update_held(store, Source, source_ids, worker, unlease)
 
 
 def view_by_id(store: Store, source_id: int) -> SourceView:
@@ -337,18 +347,11 @@ def view_by_id(store: Store, source_id: int) -> SourceView:
 def renew(store: Store, source_ids: list[int], worker: str, lease: timedelta) -> int:
     """Extend this worker's leases on sources it is still working on (a live worker keeps its
     sources; a dead one stops renewing and loses them within one lease)."""
-    if not source_ids:
-        return 0
-    with Session(store.engine) as session:
-        now = db_now(session)
-        rows = session.exec(
-            select(Source).where(col(Source.id).in_(source_ids), Source.lease_owner == worker)
-        ).all()
-        for row in rows:
-            row.lease_expires_at = now + lease
-            session.add(row)
-        session.commit()
-        return len(rows)
+
+    def extend(row: Source, now: datetime) -> None:
+        row.lease_expires_at = now + lease
+
+    return update_held(store, Source, source_ids, worker, extend)
 
 
 def leased_elsewhere(store: Store, worker: str, checked_before: datetime | None) -> int:

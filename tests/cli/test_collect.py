@@ -1,27 +1,61 @@
-"""End to end: the labelled corpus served locally, collected, and the log checked."""
+"""End to end: the labelled corpus served locally, collected, and the log checked.
+
+The people of the mentions corpus are registered through the CLI, and the collected incident
+log is turned into predictions that `monitor.matching.evaluation` scores like the classifier's
+own: an incident counts for an item when its activist is the labelled one and the item's link
+is among its URLs."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 from monitor.matching import evaluation
+from tests import DATA
 from tests.conftest import Cli
-from tests.support import corpus
 from tests.support.localweb import LocalWeb
+
+CORPUS = DATA / "mentions-dev"
 
 
 def _serve_corpus(web: LocalWeb) -> list[str]:
     return [
         web.serve(f"/feeds/{path.name}", path.read_bytes(), content_type="application/rss+xml")
-        for path in sorted((corpus.CORPUS / "feeds").glob("*.xml"))
+        for path in sorted((CORPUS / "feeds").glob("*.xml"))
     ]
 
 
 def _register(cli: Cli) -> dict[str, int]:
+    registry = json.loads((CORPUS / "registry.json").read_text(encoding="utf-8"))
     return {
-        person["key"]: cli.json("activist", "add", *corpus.add_args(person))["id"]
-        for person in corpus.registry()
+        person["key"]: cli.json("activist", "add", *_add_args(person))["id"] for person in registry
     }
+
+
+def _add_args(person: dict[str, Any]) -> list[str]:
+    """`monitor activist add` arguments for a registry entry."""
+    args = [person["name"], "--lang", person["lang"]]
+    for option, key in (
+        ("--alias", "aliases"),
+        ("--handle", "handles"),
+        ("--email", "emails"),
+        ("--phone", "phones"),
+    ):
+        for value in person.get(key, []):
+            args += [option, value]
+    return args
+
+
+def _predicted(incidents: list[dict[str, Any]], ids: dict[str, int]) -> dict[str, dict[str, str]]:
+    """An incident log (`monitor incidents --json`) as `evaluation.evaluate` takes predictions:
+    link → {activist key: kind}, one entry per URL an incident was sighted at."""
+    key_of = {activist_id: key for key, activist_id in ids.items()}
+    found: dict[str, dict[str, str]] = {}
+    for incident in incidents:
+        for url in incident["urls"]:
+            found.setdefault(url, {})[key_of[incident["activist_id"]]] = incident["kind"]
+    return found
 
 
 def test_corpus_end_to_end_meets_the_targets_and_a_second_run_adds_nothing(
@@ -33,7 +67,7 @@ def test_corpus_end_to_end_meets_the_targets_and_a_second_run_adds_nothing(
     first = monitor_cli.json("collect", "--once", "--all")
     assert first["failed"] == 0 and first["new_items"] == 152
     incidents = monitor_cli.json("incidents")
-    result = evaluation.evaluate(evaluation.load(corpus.CORPUS), corpus.predicted(incidents, ids))
+    result = evaluation.evaluate(evaluation.load(CORPUS), _predicted(incidents, ids))
     print({k: v for k, v in result.items() if k != "errors"})
     assert result["attribution"]["f1"] >= 0.95
     assert result["harmful"]["precision"] >= 0.85 and result["harmful"]["recall"] >= 0.85

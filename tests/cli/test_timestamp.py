@@ -1,24 +1,86 @@
-"""RFC 3161 timestamps of export manifests, against a real timestamp authority (OpenSSL's
-`openssl ts -reply` behind a local HTTP route; see tests/support/tsa.py)."""
+"""RFC 3161 timestamps of export manifests, against a real timestamp authority: OpenSSL's
+`openssl ts -reply` behind a local HTTP route, with its own CA and a TSA certificate made for
+the test (cryptography)."""
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
+import tempfile
 import zipfile
 from pathlib import Path
 
 import pytest
 from aiohttp import web as aioweb
+from cryptography import x509
+from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from monitor import config as config_module
 from monitor import timestamps
 from tests.cli.test_export import Collected, _collect, _export, _files, _rezip, _verdicts
-from tests.conftest import Cli
+from tests.conftest import Cli, issue, make_ca, write_certificate, write_key
 from tests.support.localweb import LocalWeb
-from tests.support.pki import make_ca, write_certificate
-from tests.support.tsa import TimestampAuthority
 
 ANOTHER_SHA256 = "manifest.json.tsr: does not timestamp this manifest (another SHA-256)"
+
+TSA_CONFIG = """\
+[ tsa ]
+default_tsa = tsa_config
+[ tsa_config ]
+serial = {serial}
+crypto_device = builtin
+signer_digest = sha256
+default_policy = 1.2.3.4.1
+digests = sha256
+accuracy = secs:1
+ordering = yes
+tsa_name = yes
+ess_cert_id_chain = no
+ess_cert_id_alg = sha256
+"""
+
+
+class TimestampAuthority:
+    """Answers timestamp queries (POSTed DER) with tokens signed by `openssl ts -reply`."""
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.folder = folder
+        ca_key, ca = make_ca("Test TSA Root")
+        key, certificate = issue(
+            ca_key,
+            ca,
+            "Test Timestamp Authority",
+            [
+                (x509.BasicConstraints(ca=False, path_length=None), True),
+                (x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), True),
+                (x509.KeyUsage(True, False, False, False, False, False, False, False, False), True),
+            ],
+        )
+        self.ca_pem = write_certificate(folder / "ca.pem", ca)
+        self.signer = write_certificate(folder / "tsa.pem", certificate)
+        self.key = write_key(folder / "tsa.key", key)
+        (folder / "serial").write_text("01\n")
+        self.config = folder / "openssl.cnf"
+        self.config.write_text(TSA_CONFIG.format(serial=folder / "serial"))
+
+    async def handle(self, request: aioweb.Request) -> aioweb.Response:
+        query = await request.read()
+        with tempfile.TemporaryDirectory(dir=self.folder) as scratch:
+            queried, replied = Path(scratch) / "query.tsq", Path(scratch) / "reply.tsr"
+            queried.write_bytes(query)
+            process = await asyncio.create_subprocess_exec(
+                *("openssl", "ts", "-reply", "-config", str(self.config)),
+                *("-queryfile", str(queried), "-signer", str(self.signer)),
+                *("-inkey", str(self.key), "-out", str(replied)),
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=asyncio.subprocess.PIPE,
+            )
+            _, errors = await process.communicate()
+            if process.returncode != 0:
+                return aioweb.Response(status=500, text=errors.decode(errors="replace"))
+            reply = replied.read_bytes()
+        return aioweb.Response(body=reply, content_type="application/timestamp-reply")
 
 
 @pytest.fixture

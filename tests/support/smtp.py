@@ -18,7 +18,7 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from cryptography import x509
 
-from tests.support import pki
+from tests.conftest import issue, make_ca, write_certificate, write_key
 
 
 @dataclass
@@ -51,13 +51,13 @@ def free_port() -> int:
 
 def make_tls(folder: Path) -> tuple[ssl.SSLContext, Path]:
     """A server context for 127.0.0.1 signed by a new CA; returns it and the CA's PEM path."""
-    ca_key, ca = pki.make_ca("test CA")
+    ca_key, ca = make_ca("test CA")
     address = x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))])
-    key, cert = pki.issue(ca_key, ca, "127.0.0.1", [(address, False)])
-    ca_path = pki.write_certificate(folder / "ca.pem", ca)
+    key, cert = issue(ca_key, ca, "127.0.0.1", [(address, False)])
+    ca_path = write_certificate(folder / "ca.pem", ca)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(
-        pki.write_certificate(folder / "cert.pem", cert), pki.write_key(folder / "key.pem", key)
+        write_certificate(folder / "cert.pem", cert), write_key(folder / "key.pem", key)
     )
     return context, ca_path
 

@@ -15,9 +15,9 @@ pytest.importorskip("sklearn")  # training needs scikit-learn (a test dependency
 
 
 @pytest.fixture(scope="module")
-def found() -> dict[str, list[training.Example]]:
+def found() -> dict[str, list[evaluation.Example]]:
     """Examples of every corpus the shipped model is trained on."""
-    return {name: training.examples(evaluation.load(DATA / name)) for name in training.TRAINED_ON}
+    return {name: evaluation.examples(evaluation.load(DATA / name)) for name in training.TRAINED_ON}
 
 
 def test_the_shipped_model_is_what_training_gives(found: dict) -> None:
@@ -30,7 +30,7 @@ def test_the_shipped_model_is_what_training_gives(found: dict) -> None:
     assert stored["trained_on"] == list(training.TRAINED_ON)
     assert retrained.classes == shipped.classes
     every = [e for rows in found.values() for e in rows]
-    assert training.predictions(every, retrained) == training.predictions(every, shipped)
+    assert evaluation.predictions(every, retrained) == evaluation.predictions(every, shipped)
 
 
 @pytest.mark.parametrize("held_out", ["blind-8", "blind-9", "blind-10", "blind-11"])
