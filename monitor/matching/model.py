@@ -19,6 +19,7 @@ most, so a trainer can see why (`monitor match`).
 
 from __future__ import annotations
 
+import heapq
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache, lru_cache
@@ -94,11 +95,10 @@ class KindModel:
         """The `top` features that pushed most towards class `k`, ties broken by name."""
         if not top or not rows:
             return []
-        pushes = (self._pushes[rows, k] * values).round(3)
-        floor = max(np.partition(pushes, -top)[-top] if top < len(rows) else 0.0, 1e-9)
-        strong = np.flatnonzero(pushes >= floor).tolist()
-        ranked = sorted((-pushes[i], self._names[rows[i]]) for i in strong)[:top]
-        return [(name, -float(push)) for push, name in ranked]
+        pushes = (self._pushes[rows, k] * values).round(3).tolist()
+        names = self._names
+        pushed = ((-push, names[row]) for push, row in zip(pushes, rows, strict=True) if push > 0)
+        return [(name, -push) for push, name in heapq.nsmallest(top, pushed)]
 
 
 def named_features(

@@ -228,11 +228,18 @@ def given_after(work: str, stop: int, table: dict[str, frozenset[int]]) -> list[
     """(activist, name end) for people whose given name follows: "Mehdiyeva Gülnarə". Not when
     a surname follows the given name in turn: in "villagers of Qoçlu Könül Həsənova" the given
     name is Həsənova's, and Qoçlu is a place."""
-    word = word_after(work, stop)
+    word = _initial_after(work, word_after(work, stop))
     found = table.get(folded(word[2])) if word else None
     if not found or not word or _surname_follows(work, word[1]):
         return []
     return [(aid, word[1]) for aid in found]
+
+
+def _initial_after(work: str, word: Word | None) -> Word | None:
+    """A one-letter word with its full stop: the initial in "Mehdiyeva G.", «Багирлы К.»."""
+    if word and len(word[2]) == 1 and work[word[1] : word[1] + 1] == ".":
+        return word[0], word[1] + 1, word[2] + ".", word[3]
+    return word
 
 
 def _surname_follows(work: str, pos: int) -> bool:

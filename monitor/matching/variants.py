@@ -283,7 +283,13 @@ def _to_cyrillic(token: str) -> list[str]:
             mapped.append(unit)
         else:
             mapped.append(_LAT_FIXED.get(unit, unit))
-    return _choices(mapped, _LAT_CLASSES)
+    spelled = _choices(mapped, _LAT_CLASSES)
+    return list(dict.fromkeys(v for s in spelled for v in (s, _RUSSIAN_I.sub("и", s))))
+
+
+# Russian writes и, never ы, after г, к, х, ж, ш, ч and щ: Bağırlı is Багирлы as often as the
+# letter-for-letter Багырлы, and ı→ы everywhere else (Багирлы, not Багирли).
+_RUSSIAN_I = re.compile("(?<=[гкхжшчщ])ы")
 
 
 @cache

@@ -40,9 +40,12 @@ _SENTENCE_END = re.compile(r"[.!?…\n](?:(?<=\n)|[.!?…]*(?=\s))")
 _LINE_END = re.compile(r"\n")
 # Quotations: guillemets, German and English double quotes, straight double quotes, and single
 # quotes (curly, or straight ones that stand apart from words, so "Hasanli's" opens nothing).
+# Written to begin with one character class, the opening marks, and to pick the branch by the
+# mark just read: an alternation of branches that each begin differently is scanned for at
+# every position, five times slower.
 _QUOTED = re.compile(
-    r"«[^»\n]{1,300}»|„[^“”\n]{1,300}[“”]|“[^”\n]{1,300}”|\"[^\"\n]{1,300}\""
-    r"|‘[^’\n]{1,300}’|(?<!\w)'[^'\n]{1,60}'(?!\w)"
+    r"[«„“\"‘'](?:(?<=«)[^»\n]{1,300}»|(?<=„)[^“”\n]{1,300}[“”]|(?<=“)[^”\n]{1,300}”"
+    r"|(?<=\")[^\"\n]{1,300}\"|(?<=‘)[^’\n]{1,300}’|(?<=')(?<!\w')[^'\n]{1,60}'(?!\w))"
 )
 
 

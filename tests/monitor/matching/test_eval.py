@@ -8,8 +8,8 @@ data/heldout2 have other people and texts, written to check that rules and lexic
 
 The blind sets in tests/data/blind-* were written by sessions that saw neither the classifier nor
 another set. Each one's first-run figures are recorded in docs/matching.md ("Figures"); since
-then blind-1 to blind-11 have been used to tune the lexicons and rules (blind-1 to blind-7) and
-to train the kind model (all of them), so here they are held to the targets. blind-12 has been
+then blind-1 to blind-13 have been used to tune the lexicons and rules (blind-1 to blind-7) and
+to train the kind model (all of them), so here they are held to the targets. blind-14 has been
 neither trained nor tuned on: its test guards what it showed on first run, so that it stays an
 honest check. How the model does on a set it was not trained on is also tested in test_model.py.
 """
@@ -79,6 +79,8 @@ def test_second_heldout_set_meets_targets() -> None:
         ("blind-9", 90, 0),
         ("blind-10", 90, 0),
         ("blind-11", 90, 0),
+        ("blind-12", 90, 0),
+        ("blind-13", 90, 0),
     ],
 )
 def test_blind_sets_meet_targets(name: str, items: int, false_alarms: int) -> None:
@@ -89,11 +91,11 @@ def test_blind_sets_meet_targets(name: str, items: int, false_alarms: int) -> No
 
 
 def test_untrained_blind_set_does_not_fall_below_its_first_run() -> None:
-    result = _evaluate(BLIND / "blind-12")
+    result = _evaluate(BLIND / "blind-14")
     assert result["items"] == 90
-    assert result["attribution"]["f1"] >= 0.99, result["errors"]
-    assert result["harmful"]["precision"] >= 0.99, result["errors"]
-    assert result["harmful"]["recall"] >= 0.94, result["errors"]
+    assert result["attribution"]["f1"] >= 0.98, result["errors"]
+    assert result["harmful"]["precision"] >= 0.86, result["errors"]
+    assert result["harmful"]["recall"] >= 0.85, result["errors"]
     assert result["false_alarms"] == 0
 
 

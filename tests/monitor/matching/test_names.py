@@ -43,6 +43,11 @@ def names_found(matcher: Matcher, text: str) -> set[int]:
         "gülnarə mehdiyeva",
         "Gülnarə\u00a0Mehdiyeva",
         "Gülnarə\nMehdiyeva\n".replace("\n", " "),
+        "Mehdiyeva G. bildirib",
+        "Ответчица — Мехдиева Г.",
+        "заявление Мехдиевой Г. отклонено",
+        "Мехдиева Гюльнара",
+        "у Мехдиевой Гюльнары",
     ],
 )
 def test_spec_spellings_match(gulnara: Matcher, text: str) -> None:
@@ -65,6 +70,10 @@ def test_spec_spellings_match(gulnara: Matcher, text: str) -> None:
         "Gülnarə Mehdiyevalı",
         "Aysel Mehdiyeva",
         "Gülnarə, Mehdiyeva",
+        "Mehdiyeva A. bildirib",
+        "Mehdiyeva G. Əliyev",
+        "Mehdiyevanın Gülnarə",
+        "Мехдиевой Гюльнара Алиева",
     ],
 )
 def test_spec_non_matches(gulnara: Matcher, text: str) -> None:
@@ -145,6 +154,13 @@ def test_registered_only_in_one_script_still_matches_the_others() -> None:
         assert names_found(matcher, text) == {1}, text
 
 
+def test_russian_writes_i_after_g_k_kh_whatever_the_azerbaijani_letter() -> None:
+    """Bağırlı is Багирлы as well as Багырлы; elsewhere ı stays ы (not Багирли-only)."""
+    matcher = Matcher.build([Registration(1, ("Könül Bağırlı",))])
+    for text in ("Кенуль Багирлы", "Кенуль Багырлы", "Багирлы К.", "Багирлы Кенуль"):
+        assert names_found(matcher, text) == {1}, text
+
+
 def test_registered_only_in_cyrillic_matches_latin() -> None:
     matcher = Matcher.build([Registration(1, ("Гюльнара Мехдиева",))])
     for text in ("Gulnara Mehdieva", "Gülnara Mehdieva", "Гюльнары Мехдиевой"):
@@ -209,3 +225,12 @@ def test_a_given_name_followed_by_another_surname_is_not_paired_backwards(
     surname follows it in turn: then the given name is that person's, and Qoçlu a place."""
     matcher = Matcher.build([Registration(1, ("Könül Qoçlu", "Кёнуль Гочлу"))])
     assert [h.matched for h in matcher.find(text) if h.part == "full"] == expected
+
+
+def test_candidates_counts_what_the_automaton_hands_to_the_rules(gulnara: Matcher) -> None:
+    """Every surname occurrence is a candidate, paired with a given name or not; a text
+    without one gives none."""
+    assert gulnara.candidates("Bu gün hava yaxşıdır.") == 0
+    assert gulnara.candidates("Aysel Mehdiyeva və Gülnarə Mehdiyeva") == 2
+    found = gulnara.find("Aysel Mehdiyeva və Gülnarə Mehdiyeva")
+    assert [h.matched for h in found if h.part == "full"] == ["Gülnarə Mehdiyeva"]
