@@ -88,6 +88,7 @@ class Matcher:
         self._people = people
         self._tables: dict[frozenset[int], dict[str, frozenset[int]]] = {}
         self._plans: dict[int, _Plan] = {}
+        self._genders = {aid: person.gender for aid, person in people.items()}
         self.activist_ids = frozenset(people)
 
     @classmethod
@@ -115,9 +116,10 @@ class Matcher:
         return found.hits(text, prepared)
 
     def candidates(self, text: str) -> int:
-        """How many automaton matches `text` gives, each a candidate that `find` goes on to
-        check: text preparation and the automaton pass without any rule, the part of `find`
-        whose cost is fixed per byte (the benchmark reports it as the ceiling of `find`)."""
+        """How many candidates the automaton hands to the rules in `text` (one per pattern
+        entry of each match): text preparation and the automaton pass without any rule, the
+        part of `find` whose cost is fixed per byte (the benchmark reports it as the ceiling of
+        `find`)."""
         return sum(len(entries) for _, (_, entries) in self._automaton.iter(prepare_scan(text)[1]))
 
     def _check(self, work: str, end: int, plen: int, entry: tuple, found: _Found) -> None:
@@ -149,7 +151,8 @@ class Matcher:
         if pairs:
             spans = [(aid, first, stop) for aid, first in pairs]
         elif not tail or variants.is_cyrillic(tail):  # Russian declines both: Мехдиевой Гюльнары
-            spans = [(aid, start, last) for aid, last in names.given_after(work, stop, table)]
+            after = names.given_after(work, stop, table, tail, self._genders)
+            spans = [(aid, start, last) for aid, last in after]
         if spans:
             note = names.note(label, tail)
             for aid, first, last in spans:

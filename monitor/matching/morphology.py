@@ -149,6 +149,72 @@ _RU_MALE_GIVEN = ("", "а", "у", "ом", "ем", "е")
 _RU_GIVEN_SOFT = ("й", "я", "ю", "ем", "е")
 _MIN_STEM = 3
 
+# Russian cases (nominative, genitive, dative, accusative, instrumental, prepositional) that an
+# ending marks, for pairing a declined surname with the given name after it: both parts of a
+# name stand in the same case ("Мехдиевой Гюльнары"), while "Благодаря Мехдиевой Гюльнара
+# получила" is the surname of one phrase before the subject of the next.
+NOM, GEN, DAT, ACC, INS, PRE = "nom", "gen", "dat", "acc", "ins", "pre"
+ANY_CASE = frozenset((NOM, GEN, DAT, ACC, INS, PRE))
+_SURNAME_CASES = {
+    Gender.FEMALE: {
+        ("а", "ая"): {NOM},
+        ("ой",): {GEN, DAT, INS, PRE},
+        ("ою",): {INS},
+        ("у", "ую"): {ACC},
+    },
+    Gender.MALE: {
+        ("", "ий", "ый"): {NOM},
+        ("а", "ого"): {GEN, ACC},
+        ("у", "ому"): {DAT},
+        ("ым", "им"): {INS},
+        ("е", "ом"): {PRE},
+    },
+}
+# By the given name's last letters; a female name that ends in a consonant does not decline,
+# and a male name in -а (Муса) declines like a female one.
+_GIVEN_CASES = {
+    Gender.FEMALE: {
+        ("ой", "ою", "ей", "ею"): {INS},
+        ("а", "я"): {NOM},
+        ("ы",): {GEN},
+        ("и",): {GEN, DAT, PRE},
+        ("е",): {DAT, PRE},
+        ("у", "ю"): {ACC},
+    },
+    Gender.MALE: {
+        ("ом", "ем", "ём", "ой", "ей"): {INS},
+        ("а", "я"): {NOM, GEN, ACC},
+        ("у", "ю"): {DAT, ACC},
+        ("е",): {DAT, PRE},
+    },
+}
+
+
+def cases_agree(surname_tail: str, given: str, gender: Gender) -> bool:
+    """Whether a Russian surname with this ending and the given name after it can stand in
+    the same case. An unknown gender agrees with anything."""
+    if gender is Gender.UNKNOWN:
+        return True
+    return bool(
+        _cases(_SURNAME_CASES[gender], surname_tail.lower(), exact=True) & _given(given, gender)
+    )
+
+
+def _given(given: str, gender: Gender) -> frozenset[str]:
+    word = given.lower()
+    found = _cases(_GIVEN_CASES[gender], word, exact=False)
+    if found:
+        return found
+    return ANY_CASE if gender is Gender.FEMALE else frozenset({NOM})
+
+
+def _cases(table: dict[tuple[str, ...], set[str]], word: str, exact: bool) -> frozenset[str]:
+    """The cases of the first row whose endings `word` is (`exact`) or ends with."""
+    for endings, cases in table.items():
+        if word in endings if exact else word.endswith(endings):
+            return frozenset(cases)
+    return frozenset()
+
 
 @cache
 def cyrillic_forms(spelling: str, role: str, gender: Gender) -> tuple[str, frozenset[str]]:

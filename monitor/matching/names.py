@@ -3,7 +3,8 @@
 A surname alone is not a person (Mehdiyeva may be anyone's relative or namesake). It names a
 registered activist when one of her given names, in any spelling or case ending, or its initial
 stands right next to it: before it ("Gülnarə Mehdiyeva", "G. Mehdiyeva", "Гюльнары Мехдиевой"),
-after it in a nominative surname-first listing ("Mehdiyeva Gülnarə"), with honorifics, a
+after it in surname-first order ("Mehdiyeva Gülnarə", "Mehdiyeva G.", in Russian in the same
+case as the surname: "Мехдиевой Гюльнары"), with honorifics, a
 patronymic or a middle initial between ("Gülnarə xanım Mehdiyeva", "Gülnarə Əli qızı
 Mehdiyeva"), or at the head of a coordination that shares the surname ("Ülviyyə və Fidan
 Sadıqzadə"). A line break or a sentence end in between breaks the pair.
@@ -17,6 +18,7 @@ expressions: no tokenizer runs over the whole text.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import cache, lru_cache
 from typing import NamedTuple
 
@@ -224,22 +226,42 @@ def _coordinated(
     return out
 
 
-def given_after(work: str, stop: int, table: dict[str, frozenset[int]]) -> list[tuple[int, int]]:
+def given_after(
+    work: str,
+    stop: int,
+    table: dict[str, frozenset[int]],
+    tail: str = "",
+    genders: Mapping[int, morphology.Gender] | None = None,
+) -> list[tuple[int, int]]:
     """(activist, name end) for people whose given name follows: "Mehdiyeva Gülnarə". Not when
     a surname follows the given name in turn: in "villagers of Qoçlu Könül Həsənova" the given
-    name is Həsənova's, and Qoçlu is a place."""
+    name is Həsənova's, and Qoçlu is a place. After a surname with a Russian case ending
+    (`tail`), the given name must stand in the same case, by each person's gender in `genders`
+    (see `morphology.cases_agree`); an initial does not decline."""
     word = _initial_after(work, word_after(work, stop))
     found = table.get(folded(word[2])) if word else None
     if not found or not word or _surname_follows(work, word[1]):
         return []
+    if tail and not word[2].endswith("."):
+        unknown = morphology.Gender.UNKNOWN
+        sexes = genders or {}
+        found = frozenset(
+            aid for aid in found if morphology.cases_agree(tail, word[2], sexes.get(aid, unknown))
+        )
     return [(aid, word[1]) for aid in found]
 
 
 def _initial_after(work: str, word: Word | None) -> Word | None:
-    """A one-letter word with its full stop: the initial in "Mehdiyeva G.", «Багирлы К.»."""
-    if word and len(word[2]) == 1 and work[word[1] : word[1] + 1] == ".":
-        return word[0], word[1] + 1, word[2] + ".", word[3]
-    return word
+    """The word after a surname, with its full stop if it is an initial ("Mehdiyeva G.",
+    «Багирлы К.», "Kazımova Sh."): the table holds initials with theirs ("g."). A lower-case
+    letter is no initial ("Mehdiyeva v. Azerbaijan", «Мехдиевой г. Баку»: versus, city), and an
+    initial followed by a capitalised word belongs to it ("Mehdiyeva G. Hüseynli"): None."""
+    if not word or len(word[2]) > 2 or work[word[1] : word[1] + 1] != ".":
+        return word
+    following = word_after(work, word[1] + 1)
+    if not word[2][0].isupper() or (following and following[2][:1].isupper()):
+        return None
+    return word[0], word[1] + 1, word[2] + ".", word[3]
 
 
 def _surname_follows(work: str, pos: int) -> bool:

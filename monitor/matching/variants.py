@@ -251,6 +251,7 @@ def _latin_variants(token: str) -> list[str]:
 def _cyrillic_variants(token: str) -> list[str]:
     variants = {token, token.replace("ё", "е")}
     variants |= {v.replace("э", "е") for v in variants}
+    variants |= {_RUSSIAN_I.sub("и", v) for v in variants}
     return sorted(variants, key=lambda v: v != token)
 
 
@@ -287,8 +288,9 @@ def _to_cyrillic(token: str) -> list[str]:
     return list(dict.fromkeys(v for s in spelled for v in (s, _RUSSIAN_I.sub("и", s))))
 
 
-# Russian writes и, never ы, after г, к, х, ж, ш, ч and щ: Bağırlı is Багирлы as often as the
-# letter-for-letter Багырлы, and ı→ы everywhere else (Багирлы, not Багирли).
+# Russian spelling puts и, not ы, after г, к, х, ж, ш, ч and щ, and renderings of Azerbaijani
+# names mostly follow it: Bağırlı is Багирлы as often as the letter-for-letter Багырлы. Added
+# beside each rendering (not instead: кызы keeps its ы); the cap in `_add` still holds.
 _RUSSIAN_I = re.compile("(?<=[гкхжшчщ])ы")
 
 

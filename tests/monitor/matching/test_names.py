@@ -48,6 +48,8 @@ def names_found(matcher: Matcher, text: str) -> set[int]:
         "заявление Мехдиевой Г. отклонено",
         "Мехдиева Гюльнара",
         "у Мехдиевой Гюльнары",
+        "с Мехдиевой Гюльнарой",
+        "Mehdiyeva G., Əliyev R. və başqaları",
     ],
 )
 def test_spec_spellings_match(gulnara: Matcher, text: str) -> None:
@@ -72,8 +74,14 @@ def test_spec_spellings_match(gulnara: Matcher, text: str) -> None:
         "Gülnarə, Mehdiyeva",
         "Mehdiyeva A. bildirib",
         "Mehdiyeva G. Əliyev",
+        "Mehdiyeva G. Hüseynli ilə görüşüb",
+        "Письмо Мехдиевой Г. Багирлы передала",
+        "The Court ruled in Mehdiyeva v. Azerbaijan",
+        "жительница Мехдиева г. Баку",
         "Mehdiyevanın Gülnarə",
         "Мехдиевой Гюльнара Алиева",
+        "Благодаря Мехдиевой Гюльнара получила работу.",
+        "Мехдиеву Гюльнара пригласила на встречу.",
     ],
 )
 def test_spec_non_matches(gulnara: Matcher, text: str) -> None:
@@ -159,6 +167,26 @@ def test_russian_writes_i_after_g_k_kh_whatever_the_azerbaijani_letter() -> None
     matcher = Matcher.build([Registration(1, ("Könül Bağırlı",))])
     for text in ("Кенуль Багирлы", "Кенуль Багырлы", "Багирлы К.", "Багирлы Кенуль"):
         assert names_found(matcher, text) == {1}, text
+
+
+def test_surname_first_in_russian_needs_both_parts_in_one_case() -> None:
+    """A man's name too: the surname of one phrase before the subject of the next is no pair."""
+    matcher = Matcher.build([Registration(1, ("Elçin Mehdiyev",))])
+    for text in ("Мехдиева Эльчина", "Мехдиевым Эльчином", "Мехдиев Эльчин", "Mehdiyev E. dedi"):
+        assert names_found(matcher, text) == {1}, text
+    for text in ("Мехдиевым Эльчин доволен.", "Мехдиеву Эльчин позвонил вчера."):
+        assert names_found(matcher, text) == set(), text
+
+
+def test_two_letter_initials_stand_after_the_surname_too() -> None:
+    matcher = Matcher.build([Registration(1, ("Şəbnəm Kazımova",))])
+    assert names_found(matcher, "Kazimova Sh. dedi") == {1}
+    assert names_found(matcher, "Sh. Kazimova dedi") == {1}
+
+
+def test_a_cyrillic_registration_gets_russian_spelling_after_g_k_kh() -> None:
+    matcher = Matcher.build([Registration(1, ("Кенуль Багырлы",))])
+    assert names_found(matcher, "Кенуль Багирлы") == {1}
 
 
 def test_registered_only_in_cyrillic_matches_latin() -> None:
