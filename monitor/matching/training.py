@@ -22,12 +22,16 @@ from monitor.matching.evaluation import Corpus, Example, evaluate, predictions
 from monitor.matching.model import KindModel
 
 # The corpora in tests/data the shipped model is trained on. A new blind set stays out until its
-# first-run figures are recorded (docs/matching.md, "Figures"); the newest, blind-14, stays out
+# first-run figures are recorded (docs/matching.md, "Figures"); the newest, blind-16, stays out
 # as the honest check (test_eval.py) until a newer one takes its place.
-TRAINED_ON = ("mentions-dev", *(f"blind-{i}" for i in range(1, 14)))
+TRAINED_ON = ("mentions-dev", *(f"blind-{i}" for i in range(1, 16)))
 CLASSES = ("smear", "leak", "doxxing", "threat", "impersonation", "mention")
 # Inverse regularisation strength: leave-one-corpus-out figures hardly move between 0.3 and 10.
 C = 1.0
+# Each class weighs as much as the others in training, however few its examples (leaks and
+# doxxing are rarer than smears and plain mentions): leave-one-corpus-out over blind-8 … 15,
+# harmful recall 0.933 → 0.944 on average (lowest 0.873 → 0.891), precision 0.958 → 0.960.
+CLASS_WEIGHT = "balanced"
 # Weights smaller than this change no decision; dropping them keeps model.json small.
 KEEP = 0.001
 
@@ -40,7 +44,7 @@ def fit(training: Iterable[Example], c: float = C) -> dict[str, Any]:
     labelled = [e for e in training if e.kind in CLASSES]
     vectorizer = DictVectorizer()
     x = vectorizer.fit_transform([e.evidence.features() for e in labelled])
-    regression = LogisticRegression(C=c, max_iter=10_000)
+    regression = LogisticRegression(C=c, class_weight=CLASS_WEIGHT, max_iter=10_000)
     regression.fit(x, [e.kind for e in labelled])
     classes = [str(k) for k in regression.classes_]
     if set(classes) != set(CLASSES):

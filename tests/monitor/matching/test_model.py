@@ -33,9 +33,7 @@ def test_the_shipped_model_is_what_training_gives(found: dict) -> None:
     assert evaluation.predictions(every, retrained) == evaluation.predictions(every, shipped)
 
 
-@pytest.mark.parametrize(
-    "held_out", ["blind-8", "blind-9", "blind-10", "blind-11", "blind-12", "blind-13"]
-)
+@pytest.mark.parametrize("held_out", [f"blind-{i}" for i in range(8, 16)])
 def test_the_model_generalises_to_a_corpus_it_did_not_see(found: dict, held_out: str) -> None:
     """Trained without the held-out set (which the lexicons were not tuned on either), the
     model finds more of its harm than the cue lexicons alone, and stays precise."""
