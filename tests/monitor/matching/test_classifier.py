@@ -4,6 +4,7 @@ import pytest
 
 from monitor.errors import UserError
 from monitor.matching import Matcher, Registration, analyse, classify, explain
+from monitor.matching.classifier import UNSURE_MODEL
 from monitor.matching.lexicon import Lexicon, parse
 
 PEOPLE = [
@@ -217,10 +218,15 @@ def test_a_close_call_goes_to_the_more_severe_kind(smear: float, doxxing: float,
 
 
 def test_a_sentence_addressing_the_person_is_a_hint_of_menace(matcher: Matcher) -> None:
-    [addressed] = analyse(matcher, "Tural Ağayev, bu gün nə yazacaqsan?")
+    """A hint, not a threat on its own: the cues leave it a mention, and the kind model, which
+    has seen hostile channels address their targets, is at most unsure (no high severity)."""
+    text = "Tural Ağayev, bu gün nə yazacaqsan?"
+    [addressed] = analyse(matcher, text)
     [told_about] = analyse(matcher, "Bu gün Tural Ağayev, deyəsən, yenə yazacaq.")
     assert [c.term for c in addressed.cues if c.kind == "threat"] == ["<addressed by name>"]
-    assert addressed.kind == "mention"  # a hint, not a threat on its own
+    assert classify(text, matcher.find(text), rules_only=True).kind == "mention"
+    assert addressed.kind == "mention" or addressed.score < UNSURE_MODEL
+    assert addressed.severity in ("info", "low", "medium")
     assert not [c for c in told_about.cues if c.term == "<addressed by name>"]
 
 
