@@ -8,10 +8,10 @@ data/heldout2 have other people and texts, written to check that rules and lexic
 
 The blind sets in tests/data/blind-* were written by sessions that saw neither the classifier nor
 another set. Each one's first-run figures are recorded in docs/matching.md ("Figures"); since
-then blind-1 to blind-19 have been used to tune the lexicons and rules (blind-1 to blind-7) and
-to train the kind model (all of them), so here they are held to the targets. blind-20 has been
+then blind-1 to blind-21 have been used to tune the lexicons and rules (blind-1 to blind-7) and
+to train the kind model (all of them), so here they are held to the targets. blind-22 has been
 neither trained nor tuned on: its test guards what the shipped model scores on it (its first
-run, with the model trained up to blind-17, was P 0.926 R 0.850), so that it stays an honest
+run, with the model trained up to blind-19, was P 0.870 R 0.906), so that it stays an honest
 check. How the model does on a set it was not trained on is also tested in
 test_model.py.
 """
@@ -89,6 +89,8 @@ def test_second_heldout_set_meets_targets() -> None:
         ("blind-17", 93, 0),
         ("blind-18", 94, 1),
         ("blind-19", 90, 0),
+        ("blind-20", 90, 0),
+        ("blind-21", 90, 0),
     ],
 )
 def test_blind_sets_meet_targets(name: str, items: int, false_alarms: int) -> None:
@@ -99,12 +101,12 @@ def test_blind_sets_meet_targets(name: str, items: int, false_alarms: int) -> No
 
 
 def test_untrained_blind_set_does_not_fall_below_its_first_run() -> None:
-    result = _evaluate(BLIND / "blind-20")
-    assert result["items"] == 90
+    result = _evaluate(BLIND / "blind-22")
+    assert result["items"] == 92
     assert result["attribution"]["f1"] >= 0.98, result["errors"]
-    assert result["harmful"]["precision"] >= 0.94, result["errors"]
-    assert result["harmful"]["recall"] >= 0.85, result["errors"]
-    assert result["false_alarms"] == 0
+    assert result["harmful"]["precision"] >= 0.87, result["errors"]
+    assert result["harmful"]["recall"] >= 0.92, result["errors"]
+    assert result["false_alarms"] <= 1  # a pen name that is also a campaign's name
 
 
 def test_evaluation_counts_also_kinds_and_misses() -> None:
