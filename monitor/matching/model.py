@@ -55,7 +55,7 @@ class KindModel:
             len(weights), len(self.classes)
         )
         # Per feature and class, its weight less its mean weight for the other classes: how
-        # much one unit of the feature pushes towards that class (what `predict` reports).
+        # much one unit of the feature pushes towards that class (what `predict_parts` reports).
         n = len(self.classes)
         self._pushes = (n * self._matrix - self._matrix.sum(axis=1, keepdims=True)) / (n - 1)
 
@@ -63,21 +63,14 @@ class KindModel:
     def from_json(cls, document: Mapping) -> KindModel:
         return cls(document["classes"], document["intercepts"], document["weights"])
 
-    def predict(
-        self, features: Mapping[str, float], top: int = 5
-    ) -> tuple[dict[str, float], list[tuple[str, float]]]:
-        """(probability of each class, the `top` reasons for the likeliest): the features that
-        pushed most towards it, by `_pushes` times their value. Word features count 1."""
-        named = {n: v for n, v in features.items() if not n.startswith(WORD)}
-        keys = [n[len(WORD) :] for n in features if n.startswith(WORD)]
-        return self.predict_parts(named, keys, top)
-
     def predict_parts(
         self, named: Mapping[str, float], keys: Iterable[str], top: int = 5
     ) -> tuple[dict[str, float], list[tuple[str, float]]]:
-        """`predict` with the word keys apart from the other features: no feature name is
-        built per word, which matters in the classifier's loop. Rows are summed in sorted
-        order, so that every run gives the same floating-point sum."""
+        """(probability of each class, the `top` reasons for the likeliest): the features that
+        pushed most towards it, by `_pushes` times their value. The word keys come apart from
+        the other (`named`) features, each counting 1: no feature name is built per word, which
+        matters in the classifier's loop. Rows are summed in sorted order, so that every run
+        gives the same floating-point sum."""
         rows = sorted(map(self._word_rows.__getitem__, self._word_rows.keys() & keys))
         ones = len(rows)
         pairs = sorted((self._rows[n], v) for n, v in named.items() if n in self._rows)

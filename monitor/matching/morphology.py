@@ -155,19 +155,27 @@ _MIN_STEM = 3
 # получила" is the surname of one phrase before the subject of the next.
 NOM, GEN, DAT, ACC, INS, PRE = "nom", "gen", "dat", "acc", "ins", "pre"
 ANY_CASE = frozenset((NOM, GEN, DAT, ACC, INS, PRE))
-_SURNAME_CASES = {
+_SURNAME_CASES: dict[Gender, dict[str, frozenset[str]]] = {
     Gender.FEMALE: {
-        ("а", "ая"): {NOM},
-        ("ой",): {GEN, DAT, INS, PRE},
-        ("ою",): {INS},
-        ("у", "ую"): {ACC},
+        "а": frozenset({NOM}),
+        "ая": frozenset({NOM}),
+        "ой": frozenset({GEN, DAT, INS, PRE}),
+        "ою": frozenset({INS}),
+        "у": frozenset({ACC}),
+        "ую": frozenset({ACC}),
     },
     Gender.MALE: {
-        ("", "ий", "ый"): {NOM},
-        ("а", "ого"): {GEN, ACC},
-        ("у", "ому"): {DAT},
-        ("ым", "им"): {INS},
-        ("е", "ом"): {PRE},
+        "": frozenset({NOM}),
+        "ий": frozenset({NOM}),
+        "ый": frozenset({NOM}),
+        "а": frozenset({GEN, ACC}),
+        "ого": frozenset({GEN, ACC}),
+        "у": frozenset({DAT}),
+        "ому": frozenset({DAT}),
+        "ым": frozenset({INS}),
+        "им": frozenset({INS}),
+        "е": frozenset({PRE}),
+        "ом": frozenset({PRE}),
     },
 }
 # By the given name's last letters; a female name that ends in a consonant does not decline,
@@ -195,25 +203,17 @@ def cases_agree(surname_tail: str, given: str, gender: Gender) -> bool:
     the same case. An unknown gender agrees with anything."""
     if gender is Gender.UNKNOWN:
         return True
-    return bool(
-        _cases(_SURNAME_CASES[gender], surname_tail.lower(), exact=True) & _given(given, gender)
-    )
+    surname = _SURNAME_CASES[gender].get(surname_tail.lower(), frozenset())
+    return bool(surname & _given_cases(given.lower(), gender))
 
 
-def _given(given: str, gender: Gender) -> frozenset[str]:
-    word = given.lower()
-    found = _cases(_GIVEN_CASES[gender], word, exact=False)
-    if found:
-        return found
-    return ANY_CASE if gender is Gender.FEMALE else frozenset({NOM})
-
-
-def _cases(table: dict[tuple[str, ...], set[str]], word: str, exact: bool) -> frozenset[str]:
-    """The cases of the first row whose endings `word` is (`exact`) or ends with."""
-    for endings, cases in table.items():
-        if word in endings if exact else word.endswith(endings):
+def _given_cases(word: str, gender: Gender) -> frozenset[str]:
+    """The cases of the first row of `_GIVEN_CASES` whose endings the word ends with; an
+    ending none lists is the undeclined form (any case for a woman, the nominative for a man)."""
+    for endings, cases in _GIVEN_CASES[gender].items():
+        if word.endswith(endings):
             return frozenset(cases)
-    return frozenset()
+    return ANY_CASE if gender is Gender.FEMALE else frozenset({NOM})
 
 
 @cache

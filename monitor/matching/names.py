@@ -230,8 +230,8 @@ def given_after(
     work: str,
     stop: int,
     table: dict[str, frozenset[int]],
-    tail: str = "",
-    genders: Mapping[int, morphology.Gender] | None = None,
+    tail: str,
+    genders: Mapping[int, morphology.Gender],
 ) -> list[tuple[int, int]]:
     """(activist, name end) for people whose given name follows: "Mehdiyeva Gülnarə". Not when
     a surname follows the given name in turn: in "villagers of Qoçlu Könül Həsənova" the given
@@ -243,11 +243,7 @@ def given_after(
     if not found or not word or _surname_follows(work, word[1]):
         return []
     if tail and not word[2].endswith("."):
-        unknown = morphology.Gender.UNKNOWN
-        sexes = genders or {}
-        found = frozenset(
-            aid for aid in found if morphology.cases_agree(tail, word[2], sexes.get(aid, unknown))
-        )
+        found = frozenset(a for a in found if morphology.cases_agree(tail, word[2], genders[a]))
     return [(aid, word[1]) for aid in found]
 
 

@@ -251,8 +251,7 @@ def _latin_variants(token: str) -> list[str]:
 def _cyrillic_variants(token: str) -> list[str]:
     variants = {token, token.replace("ё", "е")}
     variants |= {v.replace("э", "е") for v in variants}
-    variants |= {_RUSSIAN_I.sub("и", v) for v in variants}
-    return sorted(variants, key=lambda v: v != token)
+    return _with_russian_i(sorted(variants, key=lambda v: v != token))
 
 
 def _from_cyrillic(token: str) -> list[str]:
@@ -284,13 +283,17 @@ def _to_cyrillic(token: str) -> list[str]:
             mapped.append(unit)
         else:
             mapped.append(_LAT_FIXED.get(unit, unit))
-    spelled = _choices(mapped, _LAT_CLASSES)
-    return list(dict.fromkeys(v for s in spelled for v in (s, _RUSSIAN_I.sub("и", s))))
+    return _with_russian_i(_choices(mapped, _LAT_CLASSES))
 
 
-# Russian spelling puts и, not ы, after г, к, х, ж, ш, ч and щ, and renderings of Azerbaijani
-# names mostly follow it: Bağırlı is Багирлы as often as the letter-for-letter Багырлы. Added
-# beside each rendering (not instead: кызы keeps its ы); the cap in `_add` still holds.
+def _with_russian_i(spellings: list[str]) -> list[str]:
+    """Each Cyrillic spelling followed by its form with Russian spelling's и, not ы, after г,
+    к, х, ж, ш, ч and щ, which renderings of Azerbaijani names mostly follow: Bağırlı is Багирлы
+    as often as the letter-for-letter Багырлы. Beside, not instead (кызы keeps its ы); the cap
+    in `_add` still holds."""
+    return list(dict.fromkeys(v for s in spellings for v in (s, _RUSSIAN_I.sub("и", s))))
+
+
 _RUSSIAN_I = re.compile("(?<=[гкхжшчщ])ы")
 
 

@@ -76,12 +76,11 @@ def test_probabilities_and_reasons() -> None:
         intercepts=(0.5, -0.5),
         weights={"word:agento": (-1.0, 2.0), "cues:smear": (0.0, 1.0)},
     )
-    quiet, no_reasons = model.predict({"word:unknow": 1.0})
+    quiet, no_reasons = model.predict_parts({}, ["unknow"])
     assert no_reasons == []
     assert quiet["mention"] > quiet["smear"]
     assert sum(quiet.values()) == pytest.approx(1)
-    loud = {"word:agento": 1.0, "cues:smear": 0.5}
-    probabilities, reasons = model.predict(loud)
+    probabilities, reasons = model.predict_parts({"cues:smear": 0.5}, ["agento"])
     assert probabilities["smear"] > 0.9
     assert reasons == [("word:agento", 3.0), ("cues:smear", 0.5)]
 
