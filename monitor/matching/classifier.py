@@ -151,22 +151,24 @@ class Mention:
 @dataclass(frozen=True)
 class Evidence:
     """What a text says about one person before a kind is decided: the lexicon cues, their
-    score per kind, independent-reporting context, and the keys of the words around the person
-    (their own name excepted; see `model.word_keys`), which the kind model reads."""
+    score per kind, independent-reporting context, the keys of the words around the person
+    (their own name excepted; see `model.word_keys`) and the person's standing among the people
+    the text names (see `standings`), which the kind model reads."""
 
     hits: tuple[Hit, ...]
     cues: tuple[Cue, ...]
     cue_scores: Mapping[str, float]
     context: float
     words: frozenset[str]
+    standing: str
 
     def features(self) -> dict[str, float]:
         """The kind model's input (see `model.feature_map`)."""
-        return feature_map(self.cue_scores, self.context, self._hows(), self.words)
+        return feature_map(self.cue_scores, self.context, self._hows(), self.standing, self.words)
 
     def named_features(self) -> dict[str, float]:
         """The kind model's input but the words (see `KindModel.predict_parts`)."""
-        return named_features(self.cue_scores, self.context, self._hows())
+        return named_features(self.cue_scores, self.context, self._hows(), self.standing)
 
     def _hows(self) -> set[str]:
         return {h.how for h in self.hits}
@@ -204,7 +206,21 @@ def gather_all(
         ordered = sorted(hits, key=lambda h: h.start)
         plans.append((hits, ordered, _windows(ordered, len(text))))
     words = Words(text, merge_spans(span for _, _, spans in plans for span in spans))
-    return [_evidence(lexicon, words, *plan) for plan in plans]
+    return [
+        _evidence(lexicon, words, *plan, standing)
+        for plan, standing in zip(plans, standings([len(h) for h in people]), strict=True)
+    ]
+
+
+def standings(counts: Sequence[int]) -> list[str]:
+    """Each person's standing among the people one text names, from their number of hits:
+    "alone" when nobody else is named, "minor" when someone else is named more often, else ""
+    (a main person). A harmful story is mostly about its main person: the relative, lawyer or
+    colleague quoted beside them is rarely its target, though its cues stand near them too."""
+    if len(counts) == 1:
+        return ["alone"]
+    most = max(counts)
+    return ["minor" if count < most else "" for count in counts]
 
 
 def _evidence(
@@ -213,6 +229,7 @@ def _evidence(
     hits: Sequence[Hit],
     ordered: list[Hit],
     windows: list[tuple[int, int]],
+    standing: str,
 ) -> Evidence:
     starts = [h.start for h in ordered]
     cues: list[Cue] = []
@@ -226,7 +243,7 @@ def _evidence(
     cues = _best_per_term(cues) + _identifier_cues(hits) + _address_cue(words.text, ordered)
     cues += _lookalike_handles(words.text, ordered)
     scores, context = _scores(cues)
-    return Evidence(tuple(hits), tuple(cues), scores, context, frozenset(around))
+    return Evidence(tuple(hits), tuple(cues), scores, context, frozenset(around), standing)
 
 
 def _words_around(window: Window, anchors: list[tuple[int, int]]) -> set[str]:

@@ -7,6 +7,9 @@ is a multinomial logistic regression over what the classifier gathered for one p
 * the cue scores: the lexicons' score for each harmful kind (phishing included), `mention`
   (one less the strongest of them) and the strength of independent-reporting context;
 * how the person was found (by name, handle, phone number...);
+* where the person stands among the people the text names: the only one, or named less often
+  than someone else, which most often means the text is about that other person (a relative,
+  a lawyer or a colleague quoted in a story of impersonation or threats aimed at another);
 * the words around the person: the first `PREFIX` (six) letters of each folded word of three letters
   or more in the person's windows (which leaves Azerbaijani and Russian endings aside), once
   each, the person's own name excepted.
@@ -95,22 +98,30 @@ class KindModel:
 
 
 def named_features(
-    cue_scores: Mapping[str, float], context: float, hows: Iterable[str]
+    cue_scores: Mapping[str, float], context: float, hows: Iterable[str], standing: str
 ) -> dict[str, float]:
-    """The model's inputs other than words: cue scores, reporting context, how found."""
+    """The model's inputs other than words: cue scores, reporting context, how found, and
+    the person's standing in the text ("alone", "minor", or "" for a main person)."""
     out = {f"cues:{kind}": value for kind, value in cue_scores.items()}
     out["cues:report"] = context
     for how in hows:
         out[f"found:{how}"] = 1.0
+    if standing:
+        out[f"people:{standing}"] = 1.0
     return out
 
 
 def feature_map(
-    cue_scores: Mapping[str, float], context: float, hows: Iterable[str], keys: Iterable[str]
+    cue_scores: Mapping[str, float],
+    context: float,
+    hows: Iterable[str],
+    standing: str,
+    keys: Iterable[str],
 ) -> dict[str, float]:
     """The model's input for one person (see the module docstring), as training reads it;
     `keys` are the word keys of the words around the person (see `word_keys`)."""
-    return named_features(cue_scores, context, hows) | dict.fromkeys((WORD + k for k in keys), 1.0)
+    named = named_features(cue_scores, context, hows, standing)
+    return named | dict.fromkeys((WORD + k for k in keys), 1.0)
 
 
 def word_keys(words: Iterable[str]) -> set[str]:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from monitor.matching import Matcher, Registration, analyse, evaluation, training
-from monitor.matching.classifier import gather_all
+from monitor.matching import Matcher, Registration, analyse, by_person, evaluation, training
+from monitor.matching.classifier import gather_all, standings
 from monitor.matching.model import KindModel, default_model, feature_map, word_keys
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -91,8 +91,29 @@ def test_word_features_are_prefixes_of_meaningful_words() -> None:
         "агента",
         "xainlə",
     }
-    made = feature_map({"smear": 0.3}, 0.1, ["phone"], ["grant"])
-    assert made == {"cues:smear": 0.3, "cues:report": 0.1, "found:phone": 1.0, "word:grant": 1.0}
+    made = feature_map({"smear": 0.3}, 0.1, ["phone"], "minor", ["grant"])
+    assert made == {
+        "cues:smear": 0.3,
+        "cues:report": 0.1,
+        "found:phone": 1.0,
+        "people:minor": 1.0,
+        "word:grant": 1.0,
+    }
+
+
+def test_standing_tells_the_person_a_story_is_about_from_those_quoted_beside() -> None:
+    assert standings([3]) == ["alone"]
+    assert standings([4, 1, 4]) == ["", "minor", ""]
+    matcher = Matcher.build(
+        [Registration(1, ("Aysel Nəcəfova",)), Registration(2, ("Rəşad Hüseynli",))]
+    )
+    text = (
+        "Aysel Nəcəfova warns of a fake page in her name. Nəcəfova says the page is not hers; "
+        "her lawyer Rəşad Hüseynli has reported it."
+    )
+    people = by_person(matcher.find(text))
+    assert [e.standing for e in gather_all(text, people)] == ["", "minor"]
+    assert "people:minor" in gather_all(text, people)[1].features()
 
 
 def test_the_person_own_name_is_not_a_word_feature() -> None:
