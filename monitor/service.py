@@ -140,13 +140,19 @@ async def dispatch(store: Store, *, once: bool) -> DispatchReport:
         restore()
 
 
-async def run(store: Store, *, idle: float = IDLE_SECONDS, serve: bool = True) -> None:
+async def run(
+    open_store: Callable[[], Store], *, idle: float = IDLE_SECONDS, serve: bool = True
+) -> None:
     """The long-running service until stopped: collection, alert delivery and (unless `serve`
-    is off) the web interface, side by side on one event loop."""
+    is off) the web interface, side by side on one event loop, once `open_store` succeeds."""
     stop = asyncio.Event()
     restore = stop_on_signals(stop)
-    server = await web_app.start(store) if serve else None
+    server = None
     try:
+        store = await _open_when_reachable(open_store, stop)
+        if store is None:
+            return
+        server = await web_app.start(store) if serve else None
         async with collection(store) as scheduler, dispatching(store) as dispatcher:
             scheduler.on_alerts = dispatcher.nudge
             await asyncio.gather(
@@ -156,6 +162,26 @@ async def run(store: Store, *, idle: float = IDLE_SECONDS, serve: bool = True) -
         if server is not None:
             await server.stop()
         restore()
+
+
+async def _open_when_reachable(
+    open_store: Callable[[], Store], stop: asyncio.Event
+) -> Store | None:
+    """The store, once its database can be reached; None if stopped first. A service started
+    while its database restarts waits for it, as it does when the database goes away later,
+    instead of exiting (a supervisor restarting it in a loop would only add noise)."""
+    outage = Outage("start")
+    while not stop.is_set():
+        try:
+            store = open_store()
+        except Exception as exc:
+            if not db.unavailable(exc):
+                raise
+            await outage.wait(stop, exc)
+            continue
+        outage.over()
+        return store
+    return None
 
 
 async def _collect_forever(scheduler: Scheduler, stop: asyncio.Event, idle: float) -> None:

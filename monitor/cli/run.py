@@ -26,4 +26,4 @@ def run_command(no_web: bool) -> None:
     """
     app = get_app()
     app.note("Running: collecting, delivering alerts" + ("" if no_web else ", serving") + ".")
-    asyncio.run(service.run(app.store(), serve=not no_web))
+    asyncio.run(service.run(app.store, serve=not no_web))

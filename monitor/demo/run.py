@@ -126,5 +126,5 @@ async def run(
         if on_collected is not None:
             on_collected(setup, report)
         if web_port is not None:
-            await service.run(setup.store)
+            await service.run(lambda: setup.store)
         return setup, report

@@ -200,8 +200,13 @@ class Worker:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(10)
-        self.log.seek(0)
-        return self.log.read().decode(errors="replace")
+        return self.logged()
+
+    def logged(self) -> str:
+        """What it has logged so far. Read with pread: the worker writes through the same
+        open file, so moving its offset would make it overwrite its own log."""
+        fd = self.log.fileno()
+        return os.pread(fd, os.fstat(fd).st_size, 0).decode(errors="replace")
 
     @property
     def alive(self) -> bool:

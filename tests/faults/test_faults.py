@@ -139,6 +139,28 @@ def test_the_database_restarted_under_load(
     )  # fmt: skip
 
 
+def test_a_worker_started_while_the_database_is_down_waits_for_it(
+    cluster: Cluster, web: LocalWeb, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, cli, feeds, hook = _world(cluster, web, feeds=6)
+    cluster.ctl("stop", "-m", "fast")
+    try:
+        worker = Worker(db)
+        wait_until(lambda: "database unavailable" in worker.logged(), 60, "the outage logged")
+        assert worker.alive, "the worker gave up on a database that was down when it started"
+    finally:
+        cluster.ctl("start")
+    wait_until(lambda: _complete(cli, feeds.expected_sightings), 120, "collection")
+    log = worker.stop()
+    truth = Truth.read(cli)
+    _assert_exact(truth, feeds.expected_sightings, hook)
+    assert "start: database reachable again" in log, log[-2000:]
+    report(
+        capsys, "database down at start", expected=feeds.expected_sightings,
+        incidents=truth.incidents, alerts=truth.alerts,
+    )  # fmt: skip
+
+
 def test_workers_with_skewed_clocks_never_poll_a_source_twice(
     cluster: Cluster, web: LocalWeb, capsys: pytest.CaptureFixture[str]
 ) -> None:
