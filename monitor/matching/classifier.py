@@ -82,9 +82,10 @@ BASE_SEVERITY = {
 THRESHOLD = 0.5
 CLOSE_CALL = 0.1
 # Below these the decision is unsure and severity steps down: a cue score, or the model's
-# probability (one of six classes, so even odds are already a clear lead).
+# probability. Held out in turn (blind-9 … 24), the model's harmful kinds were right 96% of the
+# time at 0.6 and above, 78% between 0.5 and 0.6, and 60% below 0.5.
 UNSURE_CUES = 0.65
-UNSURE_MODEL = 0.5
+UNSURE_MODEL = 0.6
 # How much independent-reporting context takes off each kind's score.
 REPORT_DAMPING = {
     "smear": 0.85,

@@ -139,9 +139,11 @@ class Matcher:
         """A surname spelling at work[start:end] names the people in `table` whose given name
         stands next to it; for the others it stays a bare candidate, which supports them only
         if they are found elsewhere in the text (decided then, in `_support`)."""
-        _, endings, ids, label = entry
+        _, endings, ids, label, after_given = entry
         tail = names.ending(work, end, endings)
         if tail is None:
+            if after_given:
+                self._after_given(work, start, end, entry, found)
             return
         stop = end + len(tail)
         table = self._tables.get(ids) or self._table(ids)
@@ -159,6 +161,21 @@ class Matcher:
                 found.add(aid, "name", first, last, note)
         if len(spans) < len(ids):
             found.bare.append((ids, start, stop, label, tail, before))
+
+    def _after_given(self, work: str, start: int, end: int, entry: tuple, found: _Found) -> None:
+        """A surname with an ending it takes only right after the person's own given name,
+        written out in full: "Emin Şahbazova qarşı" is Emin Şahbazov's dative, but "E.
+        Şahbazova" may be his sister (see `morphology.endings_after_given`)."""
+        _, _endings, ids, label, after_given = entry
+        tail = names.ending(work, end, after_given)
+        before = names.word_before(work, start) if tail else None
+        if tail is None or before is None or before[2].endswith("."):
+            return
+        table = self._tables.get(ids) or self._table(ids)
+        stop = end + len(tail)
+        for aid, first in names.given_before(work, start, table, before):
+            if first == before[0]:
+                found.add(aid, "name", first, stop, names.note(label, tail))
 
     def _table(self, ids: frozenset[int]) -> dict[str, frozenset[int]]:
         """Given-name forms → people, for the people who share one surname spelling. Built on
@@ -206,12 +223,14 @@ class Matcher:
 
 
 def _nickname(work: str, start: int, end: int, entry: tuple, found: _Found) -> None:
-    """A nickname, but not in the plural unless capitalised in a text that has capitals: then
-    it is the common word it was made of ("qaratoyuqlar", blackbirds)."""
-    _, endings, ids, label = entry
+    """A nickname, but not in the plural unless capitalised mid-sentence in a text that has
+    capitals: else it is the common word it was made of ("qaratoyuqlar", blackbirds; and
+    "Qaranquşlar qayıdır", swallows come back, in a headline)."""
+    _, endings, ids, label, _after_given = entry
     tail = names.ending(work, end, endings)
     before = work[start - 1] if start else " "
-    if tail and names.is_plural(tail) and (found.uncased or work[start].islower()):
+    plural = tail is not None and names.is_plural(tail)
+    if plural and (found.uncased or work[start].islower() or names.opens_sentence(work, start)):
         return
     if tail is not None and before not in "@./_":
         for aid in ids:
@@ -393,25 +412,26 @@ class _Builder:
         role: str,
         lower_too: bool,
     ) -> None:
-        by_key: dict[tuple[str, frozenset[str]], list[set[int]]] = {}
+        by_key: dict[tuple[str, frozenset[str], frozenset[str]], list[set[int]]] = {}
         labels: dict[str, str] = {}
         for (token, gender), aids in groups.items():
-            for pattern, endings, label in _token_patterns(token, role, gender, lower_too):
-                sets = by_key.get((pattern, endings))
+            for key, label in _token_patterns(token, role, gender, lower_too):
+                sets = by_key.get(key)
                 if sets is None:
-                    by_key[(pattern, endings)] = [aids]
+                    by_key[key] = [aids]
                 else:
                     sets.append(aids)
+                pattern = key[0]
                 if (
                     _LABEL_RANK[label] < _LABEL_RANK[labels.get(pattern, label)]
                     or pattern not in labels
                 ):
                     labels[pattern] = label
         shared: dict[frozenset[int], frozenset[int]] = {}
-        for (pattern, endings), sets in by_key.items():
+        for (pattern, endings, after_given), sets in by_key.items():
             ids = frozenset().union(*sets)
             ids = shared.setdefault(ids, ids)
-            values[pattern].append((kind, endings, ids, labels[pattern]))
+            values[pattern].append((kind, endings, ids, labels[pattern], after_given))
 
     def _identifiers(self, values: dict[str, list[tuple]]) -> None:
         for handle, aids in self.handles.items():
@@ -433,16 +453,22 @@ class _Builder:
                 values[pattern].append((_DOMAIN, domain, tuple(sorted(aids)), lead))
 
 
+# An automaton pattern with the case endings it takes anywhere and those it takes only after the
+# person's own given name (see `names.Spelling`).
+_PatternKey = tuple[str, frozenset[str], frozenset[str]]
+
+
 @cache
 def _token_patterns(
     token: str, role: str, gender: Gender, lower_too: bool
-) -> tuple[tuple[str, frozenset[str], str], ...]:
-    """(pattern, endings, label) for every spelling and case form of a name token."""
-    out: dict[tuple[str, frozenset[str]], str] = {}
-    for spelling in names.spellings(token, role, gender):
-        for form in variants.case_forms(spelling.stem, lower_too):
-            out.setdefault((" " + scan_pattern(form), spelling.endings), spelling.label)
-    return tuple((pattern, endings, label) for (pattern, endings), label in out.items())
+) -> tuple[tuple[_PatternKey, str], ...]:
+    """((pattern, endings, endings after the given name), label) for every spelling and case
+    form of a name token."""
+    out: dict[_PatternKey, str] = {}
+    for s in names.spellings(token, role, gender):
+        for form in variants.case_forms(s.stem, lower_too):
+            out.setdefault((" " + scan_pattern(form), s.endings, s.after_given), s.label)
+    return tuple(out.items())
 
 
 def _gender(full: list[list[str]]) -> Gender:

@@ -75,12 +75,15 @@ Word = tuple[int, int, str, bool]
 
 
 class Spelling(NamedTuple):
-    """One way to write a name token: the stem the automaton holds and the endings it takes."""
+    """One way to write a name token: the stem the automaton holds and the endings it takes,
+    and those it takes only right after the person's own given name (see
+    `morphology.endings_after_given`)."""
 
     stem: str
     folded: str
     endings: frozenset[str]
     label: str
+    after_given: frozenset[str] = frozenset()
 
 
 @cache
@@ -90,10 +93,12 @@ def spellings(token: str, role: str, gender: morphology.Gender) -> tuple[Spellin
     for spelling, label in variants.spellings(token):
         if variants.is_cyrillic(spelling):
             stem, endings = morphology.cyrillic_forms(spelling, role, gender)
+            out.append(Spelling(stem, fold(stem), endings, label))
         else:
             male = role == "surname" and gender is morphology.Gender.MALE
-            stem, endings = spelling, morphology.latin_endings(spelling, male_surname=male)
-        out.append(Spelling(stem, fold(stem), endings, label))
+            endings = morphology.latin_endings(spelling, male_surname=male)
+            paired = morphology.endings_after_given(spelling, male_surname=male)
+            out.append(Spelling(spelling, fold(spelling), endings, label, paired))
     return tuple(out)
 
 
@@ -293,6 +298,15 @@ def note(label: str, tail: str) -> str:
     """How a name matched, for people tuning registrations."""
     bare = tail.lstrip(_APOSTROPHES)
     return f"{label}, case ending -{bare}" if bare else label
+
+
+def opens_sentence(work: str, start: int) -> bool:
+    """Whether the word at `start` begins the text, a line or a sentence (after a colon too,
+    as headlines write), where any word is capitalised: its capital tells nothing."""
+    before = work[max(0, start - 8) : start].rstrip(" \t\u00a0\"«“„'‘(—–-")
+    if before:
+        return before[-1] in ".!?…:\n\r"
+    return start <= 8  # nothing but spaces and opening marks since the text began
 
 
 def after_other_name(work: str, word: Word | None) -> bool:

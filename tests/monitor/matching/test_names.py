@@ -202,6 +202,18 @@ def test_male_registration_rejects_female_relative() -> None:
     assert names_found(matcher, "Orxan Nəbiyeva") == set()
 
 
+def test_a_man_surname_in_the_dative_after_his_given_name() -> None:
+    """Şahbazov + dative -a is spelt like his sister's Şahbazova: his own given name, written
+    out in full right before it, tells them apart."""
+    matcher = Matcher.build([Registration(1, ("Emin Şahbazov", "Emin Shahbazov"))])
+    for text in ("Emin Şahbazova qarşı iş açılıb", "EMİN ŞAHBAZOVA QARŞI", "Emin Shahbazova"):
+        assert names_found(matcher, text) == {1}, text
+    [hit] = matcher.find("Emin Şahbazova aid edilən səs yazısı")
+    assert (hit.matched, hit.note) == ("Emin Şahbazova", "as registered, case ending -a")
+    for text in ("E. Şahbazova danışdı", "Elmira Şahbazova", "Şahbazova Emin", "Şahbazova dedi"):
+        assert names_found(matcher, text) == set(), text
+
+
 def test_hits_point_into_the_original_text(corpus_like: Matcher) -> None:
     text = "Bu gün «Ülviyyə Sadıqzadə» və Нармин Талыбовой haqqında."
     hits = corpus_like.find(text)
@@ -229,7 +241,10 @@ def test_a_nickname_in_the_lower_case_plural_is_the_common_word() -> None:
     assert matcher.find("Bağda qaratoyuqlar oxuyur, parkda qaratoyuqların səsi gəlir.") == []
     assert matcher.find("bağda qaratoyuqlar oxuyur") == []  # no capitals: no telling
     assert [h.matched for h in matcher.find("qaratoyuqun yeni şeiri çıxıb")] == ["qaratoyuqun"]
-    assert [h.matched for h in matcher.find("Qaratoyuqlar yenə yazır")] == ["Qaratoyuqlar"]
+    assert [h.matched for h in matcher.find("Bu Qaratoyuqlar yenə yazır")] == ["Qaratoyuqlar"]
+    # At the start of a text, a line or a sentence every word has a capital: birds again.
+    for text in ("Qaratoyuqlar qayıdır", "Yaz gəldi.\nQaratoyuqlar oxuyur", "Bax: Qaratoyuqlar!"):
+        assert matcher.find(text) == [], text
 
 
 @pytest.mark.parametrize(
