@@ -223,14 +223,15 @@ class Matcher:
 
 
 def _nickname(work: str, start: int, end: int, entry: tuple, found: _Found) -> None:
-    """A nickname, but not in the plural unless capitalised mid-sentence in a text that has
-    capitals: else it is the common word it was made of ("qaratoyuqlar", blackbirds; and
-    "Qaranquşlar qayıdır", swallows come back, in a headline)."""
+    """A nickname (the automaton holds it capitalised: in lower case, in a text that has
+    capitals, it is the common word it may be made of), but not in the plural where every word
+    is capitalised, in an all-lower-case text or at the start of a sentence: that is the common
+    word too ("qaratoyuqlar", blackbirds; "Qaranquşlar qayıdır", swallows come back)."""
     _, endings, ids, label, _after_given = entry
     tail = names.ending(work, end, endings)
     before = work[start - 1] if start else " "
     plural = tail is not None and names.is_plural(tail)
-    if plural and (found.uncased or work[start].islower() or names.opens_sentence(work, start)):
+    if plural and (found.uncased or names.opens_sentence(work, start)):
         return
     if tail is not None and before not in "@./_":
         for aid in ids:
@@ -393,8 +394,8 @@ class _Builder:
 
     def finish(self) -> Matcher:
         values: dict[str, list[tuple]] = defaultdict(list)
-        self._names(values, self.surnames, _SURNAME, "surname", False)
-        self._names(values, self.nicknames, _NICK, "given", True)
+        self._names(values, self.surnames, _SURNAME, "surname")
+        self._names(values, self.nicknames, _NICK, "given")
         self._identifiers(values)
         automaton = ahocorasick.Automaton()
         for c in _PRIMERS:
@@ -410,12 +411,11 @@ class _Builder:
         groups: dict[tuple[str, Gender], set[int]],
         kind: int,
         role: str,
-        lower_too: bool,
     ) -> None:
         by_key: dict[tuple[str, frozenset[str], frozenset[str]], list[set[int]]] = {}
         labels: dict[str, str] = {}
         for (token, gender), aids in groups.items():
-            for key, label in _token_patterns(token, role, gender, lower_too):
+            for key, label in _token_patterns(token, role, gender):
                 sets = by_key.get(key)
                 if sets is None:
                     by_key[key] = [aids]
@@ -459,14 +459,12 @@ _PatternKey = tuple[str, frozenset[str], frozenset[str]]
 
 
 @cache
-def _token_patterns(
-    token: str, role: str, gender: Gender, lower_too: bool
-) -> tuple[tuple[_PatternKey, str], ...]:
+def _token_patterns(token: str, role: str, gender: Gender) -> tuple[tuple[_PatternKey, str], ...]:
     """((pattern, endings, endings after the given name), label) for every spelling and case
     form of a name token."""
     out: dict[_PatternKey, str] = {}
     for s in names.spellings(token, role, gender):
-        for form in variants.case_forms(s.stem, lower_too):
+        for form in variants.case_forms(s.stem):
             out.setdefault((" " + scan_pattern(form), s.endings, s.after_given), s.label)
     return tuple(out.items())
 
