@@ -235,6 +235,15 @@ def test_nickname_matches_on_its_own() -> None:
     assert matcher.find("Qaraqızıl kəndi") == []
 
 
+def test_a_nickname_in_lower_case_among_capitals_is_the_common_word() -> None:
+    """Pen name Gilavar is also the southern wind: only its capitals make it a name."""
+    matcher = Matcher.build([Registration(1, ("Cavid Rzayev",), nicknames=("Gilavar", "Гилавар"))])
+    assert matcher.find("Sabah güclü gilavar əsəcək, dənizə çıxmayın.") == []
+    assert matcher.find("В выходные усилится гилавар.") == []
+    assert names_found(matcher, "Gilavar yeni karikatura çəkib.") == {1}
+    assert [h.matched for h in matcher.find("gilavarın yeni karikaturası")] == ["gilavarın"]
+
+
 def test_a_nickname_in_the_lower_case_plural_is_the_common_word() -> None:
     """A pen name made of a common word ("Qaratoyuq", blackbird) in the plural is birds."""
     matcher = Matcher.build([Registration(1, ("Nərgiz Xəlilbəyli",), nicknames=("Qaratoyuq",))])
