@@ -83,15 +83,37 @@ def sqlite_file(engine: Engine) -> Path | None:
 def unavailable(exc: BaseException) -> bool:
     """Whether an error means the database is (for now) out of reach: a restart, a dropped
     connection, a full disk or a lock held too long. The service waits and tries again; the
-    transaction that failed was rolled back whole, so nothing half-written stays behind."""
-    if isinstance(exc, sa.exc.OperationalError | sa.exc.InterfaceError):
-        return True
+    transaction that failed was rolled back whole, so nothing half-written stays behind. A
+    database that can never be opened as configured (no such database or role, a refused
+    password, a SQLite path that cannot be created) is not an outage: waiting would hide it."""
     if isinstance(exc, sa.exc.PendingRollbackError):  # a session broken by a lost connection
         return True
-    if isinstance(exc, sa.exc.DBAPIError):
-        state = str(getattr(exc.orig, "sqlstate", "") or "")
-        return exc.connection_invalidated or state[:2] in UNAVAILABLE_STATES
-    return False
+    if not isinstance(exc, sa.exc.DBAPIError) or misconfigured(exc):
+        return False
+    if isinstance(exc, sa.exc.OperationalError | sa.exc.InterfaceError):
+        return True
+    state = str(getattr(exc.orig, "sqlstate", "") or "")
+    return exc.connection_invalidated or state[:2] in UNAVAILABLE_STATES
+
+
+def misconfigured(exc: sa.exc.DBAPIError) -> bool:
+    """Whether the driver refused the database as configured. psycopg gives no SQLSTATE for a
+    failed connection, so the server's and SQLite's own (English) words decide."""
+    return any(words in str(exc.orig) for words in _MISCONFIGURED)
+
+
+_MISCONFIGURED = (
+    "does not exist",  # FATAL: database "x" / role "x" does not exist
+    "password authentication failed",
+    "no pg_hba.conf entry",
+    "unable to open database file",
+)
+
+
+def reason(exc: BaseException) -> str:
+    """The driver's own short reason (e.g. "database or disk is full"), without SQL text."""
+    original = getattr(exc, "orig", None)
+    return str(original).splitlines()[0][:160] if original else type(exc).__name__
 
 
 # PostgreSQL SQLSTATE classes: 08 connection exception, 57 operator intervention (shutdown,

@@ -144,14 +144,14 @@ async def run(
     open_store: Callable[[], Store], *, idle: float = IDLE_SECONDS, serve: bool = True
 ) -> None:
     """The long-running service until stopped: collection, alert delivery and (unless `serve`
-    is off) the web interface, side by side on one event loop, once `open_store` succeeds."""
+    is off) the web interface, side by side on one event loop, once `open_store` succeeds.
+    Signals are taken over only then: until the store is open (a passphrase prompt, a database
+    still starting) Ctrl-C and SIGTERM end the process as usual, with nothing to hand back."""
+    store = await open_when_reachable(open_store)
     stop = asyncio.Event()
     restore = stop_on_signals(stop)
     server = None
     try:
-        store = await _open_when_reachable(open_store, stop)
-        if store is None:
-            return
         server = await web_app.start(store) if serve else None
         async with collection(store) as scheduler, dispatching(store) as dispatcher:
             scheduler.on_alerts = dispatcher.nudge
@@ -164,24 +164,23 @@ async def run(
         restore()
 
 
-async def _open_when_reachable(
-    open_store: Callable[[], Store], stop: asyncio.Event
-) -> Store | None:
-    """The store, once its database can be reached; None if stopped first. A service started
-    while its database restarts waits for it, as it does when the database goes away later,
-    instead of exiting (a supervisor restarting it in a loop would only add noise)."""
+async def open_when_reachable(open_store: Callable[[], Store]) -> Store:
+    """The store, once its database can be reached. A service started while its database
+    restarts waits for it, as it does when the database goes away later, instead of exiting (a
+    supervisor restarting it in a loop would only add noise). A database that cannot be opened
+    as configured is no outage (`db.unavailable`): that error goes up at once."""
     outage = Outage("start")
-    while not stop.is_set():
+    never = asyncio.Event()  # only a signal, which ends the process, stops this wait
+    while True:
         try:
             store = open_store()
         except Exception as exc:
             if not db.unavailable(exc):
                 raise
-            await outage.wait(stop, exc)
+            await outage.wait(never, exc)
             continue
         outage.over()
         return store
-    return None
 
 
 async def _collect_forever(scheduler: Scheduler, stop: asyncio.Event, idle: float) -> None:
@@ -224,7 +223,7 @@ class Outage:
 
     async def wait(self, stop: asyncio.Event, exc: BaseException) -> None:
         if not self.pause:
-            log.error("%s: database unavailable (%s); retrying", self.what, type(exc).__name__)
+            log.error("%s: database unavailable (%s); retrying", self.what, db.reason(exc))
         self.pause = min(self.LONGEST, self.pause * 2 or self.FIRST)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), self.pause)

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from monitor import config as config_module
 from monitor import db, logs
@@ -109,24 +109,33 @@ class MonitorGroup(click.Group):
             raise CommandError(error) from error
         except SQLAlchemyError as exc:
             app = ctx.find_object(App)
-            if (app is not None and app.debug) or not db.unavailable(exc):
+            problem = None if app is not None and app.debug else _database_error(exc)
+            if problem is None:
                 raise
-            message = (
-                "The database could not be reached or written "
-                f"({_reason(exc)}). Nothing half-written was kept; run the command again "
-                "once the database is back (or the disk has room)."
-            )
-            raise CommandError(UserError(message, code="db_unavailable")) from exc
+            raise CommandError(problem) from exc
         finally:
             app = ctx.find_object(App)
             if app is not None and ctx.parent is None:
                 app.close()
 
 
-def _reason(exc: SQLAlchemyError) -> str:
-    """The driver's own short reason (e.g. "database or disk is full"), without SQL text."""
-    original = getattr(exc, "orig", None)
-    return str(original).splitlines()[0][:120] if original else type(exc).__name__
+def _database_error(exc: SQLAlchemyError) -> UserError | None:
+    """The one line to print for a database that cannot be used; None for other errors, which
+    are bugs and keep their traceback."""
+    if isinstance(exc, DBAPIError) and db.misconfigured(exc):
+        message = (
+            f"The database could not be opened as configured ({db.reason(exc)}). "
+            "Check --db (or database_url in the configuration)."
+        )
+        return UserError(message, code="db_misconfigured")
+    if not db.unavailable(exc):
+        return None
+    message = (
+        f"The database could not be reached or written ({db.reason(exc)}). Nothing "
+        "half-written was kept; run the command again once the database is back (or the disk "
+        "has room)."
+    )
+    return UserError(message, code="db_unavailable")
 
 
 def get_app() -> App:

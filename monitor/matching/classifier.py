@@ -153,8 +153,8 @@ class Mention:
 class Evidence:
     """What a text says about one person before a kind is decided: the lexicon cues, their
     score per kind, independent-reporting context, the keys of the words around the person
-    (their own name excepted; see `model.word_keys`) and the person's standing among the people
-    the text names (see `standings`), which the kind model reads."""
+    (their own name excepted; see `model.word_keys`) and the person's standing among the
+    registered people found in the text (see `standings`), which the kind model reads."""
 
     hits: tuple[Hit, ...]
     cues: tuple[Cue, ...]
@@ -178,7 +178,8 @@ class Evidence:
 def classify(
     text: str, hits: Sequence[Hit], lexicon: Lexicon | None = None, rules_only: bool = False
 ) -> Mention:
-    """Kind, score, severity and cues of the mention of one person (all `hits` are theirs)."""
+    """Kind, score, severity and cues of the mention of one person (all `hits` are theirs),
+    read as the only person found in the text (see `standings`; `analyse` sees everyone)."""
     if not hits:
         raise ValueError("classify needs at least one hit")
     return classify_all(text, [hits], lexicon, rules_only)[0]
@@ -214,12 +215,13 @@ def gather_all(
 
 
 def standings(counts: Sequence[int]) -> list[str]:
-    """Each person's standing among the people one text names, from their number of hits:
-    "alone" when nobody else is named, "minor" when someone else is named more often, else ""
-    (a main person). A harmful story is mostly about its main person: the relative, lawyer or
-    colleague quoted beside them is rarely its target, though its cues stand near them too."""
-    if len(counts) == 1:
-        return ["alone"]
+    """Each person's standing among the registered people found in one text, from their
+    numbers of hits (any identifier, supporting hits included): "alone" when nobody else was
+    found, "minor" when someone else has more hits, else "" (a main person). A harmful story is
+    mostly about its main person: the relative, lawyer or colleague quoted beside them is
+    rarely its target, though its cues stand near them too."""
+    if len(counts) <= 1:
+        return ["alone"] * len(counts)
     most = max(counts)
     return ["minor" if count < most else "" for count in counts]
 

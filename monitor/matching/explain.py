@@ -15,6 +15,7 @@ _HOW = {
     "profile_url": "profile URL",
     "domain": "organisation domain",
 }
+_STANDING = {"alone": "the only person found", "minor": "named less often than another person"}
 _PART = {"surname": " (surname alone, supporting)", "given": " (given name alone, supporting)"}
 
 
@@ -53,12 +54,15 @@ def _ranked(scores: Mapping[str, float]) -> str:
 def _reason(feature: str) -> str:
     """A model feature in words: "cues:smear" is the smear cue score ("cues:mention", one less
     the strongest harmful one), "word:agento" the words beginning agento near the person,
-    "found:phone" that the person was found by phone."""
+    "found:phone" that the person was found by phone, "people:minor" their standing among the
+    people found in the text."""
     family, _, value = feature.partition(":")
     if family == "word":
         return f"words {value}…"
     if family == "found":
         return f"found by {_HOW.get(value, value)}"
+    if family == "people":
+        return _STANDING.get(value, value)
     if value == "mention":
         return "no harmful cues"
     return "reporting context" if value == "report" else f"{value} cues"

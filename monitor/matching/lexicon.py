@@ -82,6 +82,31 @@ def parse_term(section: str, text: str, lang: str, weight: object) -> Term:
     return Term(section, text, lang, float(weight), words, stem, suffix)
 
 
+def read(text: str, lang: str) -> list[Term]:
+    """All terms of one lexicon file. A term listed twice is refused: YAML would keep the last
+    weight without a word, and the trainer who wrote the first would never know."""
+    try:
+        document = yaml.load(text, Loader=_UniqueKeys)
+    except yaml.YAMLError as exc:
+        raise UserError(f"Lexicon {lang}: {exc}", code="lexicon_invalid") from exc
+    return parse(document, lang)
+
+
+class _UniqueKeys(yaml.SafeLoader):
+    """The safe loader, refusing a mapping that gives one key twice."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"{key!r} is listed twice", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
 def parse(document: dict, lang: str) -> list[Term]:
     """All terms of one parsed YAML lexicon."""
     terms = []
@@ -99,8 +124,7 @@ def default_lexicon() -> Lexicon:
     terms: list[Term] = []
     folder = resources.files("monitor.matching.lexicons")
     for lang in LANGS:
-        document = yaml.safe_load((folder / f"{lang}.yaml").read_text(encoding="utf-8"))
-        terms.extend(parse(document, lang))
+        terms.extend(read((folder / f"{lang}.yaml").read_text(encoding="utf-8"), lang))
     return Lexicon(terms)
 
 

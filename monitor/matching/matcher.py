@@ -143,7 +143,7 @@ class Matcher:
         tail = names.ending(work, end, endings)
         if tail is None:
             if after_given:
-                self._after_given(work, start, end, entry, found)
+                self._after_given(work, start, end, ids, label, after_given, found)
             return
         stop = end + len(tail)
         table = self._tables.get(ids) or self._table(ids)
@@ -162,20 +162,27 @@ class Matcher:
         if len(spans) < len(ids):
             found.bare.append((ids, start, stop, label, tail, before))
 
-    def _after_given(self, work: str, start: int, end: int, entry: tuple, found: _Found) -> None:
+    def _after_given(
+        self,
+        work: str,
+        start: int,
+        end: int,
+        ids: frozenset[int],
+        label: str,
+        after_given: frozenset[str],
+        found: _Found,
+    ) -> None:
         """A surname with an ending it takes only right after the person's own given name,
-        written out in full: "Emin Şahbazova qarşı" is Emin Şahbazov's dative, but "E.
-        Şahbazova" may be his sister (see `morphology.endings_after_given`)."""
-        _, _endings, ids, label, after_given = entry
+        written out in full, with nothing between: "Emin Şahbazova qarşı" is Emin Şahbazov's
+        dative, but "E. Şahbazova", "Emin bəy Şahbazova" and "Emin və Elmira Şahbazova" may be
+        his sister (see `morphology.endings_after_given`)."""
         tail = names.ending(work, end, after_given)
         before = names.word_before(work, start) if tail else None
-        if tail is None or before is None or before[2].endswith("."):
+        if tail is None or before is None or before[3] or before[2].endswith("."):
             return
         table = self._tables.get(ids) or self._table(ids)
-        stop = end + len(tail)
-        for aid, first in names.given_before(work, start, table, before):
-            if first == before[0]:
-                found.add(aid, "name", first, stop, names.note(label, tail))
+        for aid in table.get(names.folded(before[2]), ()):
+            found.add(aid, "name", before[0], end + len(tail), names.note(label, tail))
 
     def _table(self, ids: frozenset[int]) -> dict[str, frozenset[int]]:
         """Given-name forms → people, for the people who share one surname spelling. Built on
@@ -223,10 +230,10 @@ class Matcher:
 
 
 def _nickname(work: str, start: int, end: int, entry: tuple, found: _Found) -> None:
-    """A nickname (the automaton holds it capitalised: in lower case, in a text that has
-    capitals, it is the common word it may be made of), but not in the plural where every word
-    is capitalised, in an all-lower-case text or at the start of a sentence: that is the common
-    word too ("qaratoyuqlar", blackbirds; "Qaranquşlar qayıdır", swallows come back)."""
+    """A nickname (the automaton holds it capitalised, see `variants.case_forms`), but not in
+    the plural where its capital tells nothing: in an all-lower-case text (title-cased to be
+    matched) or at the start of a text, line or sentence. There it is the common word it was
+    made of ("qaratoyuqlar", blackbirds; "Qaranquşlar qayıdır", swallows come back)."""
     _, endings, ids, label, _after_given = entry
     tail = names.ending(work, end, endings)
     before = work[start - 1] if start else " "
@@ -415,7 +422,9 @@ class _Builder:
         by_key: dict[tuple[str, frozenset[str], frozenset[str]], list[set[int]]] = {}
         labels: dict[str, str] = {}
         for (token, gender), aids in groups.items():
-            for key, label in _token_patterns(token, role, gender):
+            # A pen name registered in lower case (qaraqurd_az) is written so: sought as it is.
+            as_written = kind == _NICK and token[:1].islower()
+            for key, label in _token_patterns(token, role, gender, as_written):
                 sets = by_key.get(key)
                 if sets is None:
                     by_key[key] = [aids]
@@ -459,12 +468,14 @@ _PatternKey = tuple[str, frozenset[str], frozenset[str]]
 
 
 @cache
-def _token_patterns(token: str, role: str, gender: Gender) -> tuple[tuple[_PatternKey, str], ...]:
+def _token_patterns(
+    token: str, role: str, gender: Gender, as_written: bool
+) -> tuple[tuple[_PatternKey, str], ...]:
     """((pattern, endings, endings after the given name), label) for every spelling and case
-    form of a name token."""
+    form of a name token; `as_written` keeps its lower-case spellings too."""
     out: dict[_PatternKey, str] = {}
     for s in names.spellings(token, role, gender):
-        for form in variants.case_forms(s.stem):
+        for form in variants.case_forms(s.stem, as_written):
             out.setdefault((" " + scan_pattern(form), s.endings, s.after_given), s.label)
     return tuple(out.items())
 

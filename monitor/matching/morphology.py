@@ -123,26 +123,21 @@ def _harmony(stem: str) -> tuple[str, ...]:
 def latin_endings(spelling: str, male_surname: bool = False) -> frozenset[str]:
     """Folded tails allowed after a Latin-script name: Azerbaijani cases and the English 's."""
     stem = fold(spelling)
-    return _latin_endings(_harmony(stem), stem[-1:] in "aeiou", _male_ov(stem, male_surname))
+    male_ov = male_surname and stem.endswith(("ov", "ev", "in"))
+    return _latin_endings(_harmony(stem), stem[-1:] in "aeiou", male_ov)
 
 
 def endings_after_given(spelling: str, male_surname: bool) -> frozenset[str]:
     """Tails a Latin-script surname takes only right after the person's own given name: the
     dative -a of a man's surname in -ov, which `latin_endings` leaves out because it also
     spells his sister's surname (Talıbova). After his given name it is his dative, as in
-    "Emin Şahbazova qarşı" (against Emin Şahbazov): no woman is called Emin. (After -ev the
-    dative is -ə, which `latin_endings` keeps: Nəbiyevə, not Nəbiyeva.)"""
-    stem = fold(spelling)
-    if _male_ov(stem, male_surname) and "a" in _harmony(stem):
-        return _MALE_DATIVE
-    return frozenset()
+    "Emin Şahbazova qarşı" (against Emin Şahbazov): no woman is called Emin. (After -ev and -in
+    the dative is -ə, which `latin_endings` keeps: Nəbiyevə, not Nəbiyeva; Putinə, while
+    Putina is Russian.)"""
+    return _MALE_DATIVE if male_surname and fold(spelling).endswith("ov") else frozenset()
 
 
 _MALE_DATIVE = frozenset({"a"})
-
-
-def _male_ov(stem: str, male_surname: bool) -> bool:
-    return male_surname and stem.endswith(("ov", "ev", "in"))
 
 
 @cache

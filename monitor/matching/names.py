@@ -301,12 +301,17 @@ def note(label: str, tail: str) -> str:
 
 
 def opens_sentence(work: str, start: int) -> bool:
-    """Whether the word at `start` begins the text, a line or a sentence (after a colon too,
-    as headlines write), where any word is capitalised: its capital tells nothing."""
-    before = work[max(0, start - 8) : start].rstrip(" \t\u00a0\"«“„'‘(—–-")
+    """Whether the word at `start` begins the text, a line, a list item or a sentence (after a
+    colon too, as headlines write), where any word is capitalised: its capital tells nothing.
+    Spaces, quotation marks, brackets, dashes and bullets in between are passed over."""
+    before = work[max(0, start - _LOOK_BACK) : start].rstrip(_BETWEEN_SENTENCES)
     if before:
         return before[-1] in ".!?…:\n\r"
-    return start <= 8  # nothing but spaces and opening marks since the text began
+    return start <= _LOOK_BACK  # nothing but such marks since the text began
+
+
+_LOOK_BACK = 64
+_BETWEEN_SENTENCES = " \t\u00a0\"'«»“”„‘’()—–-•·*"
 
 
 def after_other_name(work: str, word: Word | None) -> bool:

@@ -298,11 +298,13 @@ _RUSSIAN_I = re.compile("(?<=[гкхжшчщ])ы")
 
 
 @cache
-def case_forms(spelling: str) -> frozenset[str]:
-    """Capitalised and upper-case forms, in both the Turkic (İ) and the default (I) habit. A
-    name in lower case in a text that has capitals is the common word it may be made of (the
-    wind гилавар, not the pen name Gilavar); all-lower-case texts are title-cased to match."""
-    forms = set()
+def case_forms(spelling: str, lower_too: bool = False) -> frozenset[str]:
+    """Capitalised and upper-case forms, in both the Turkic (İ) and the default (I) habit, and
+    the lower-case spelling itself with `lower_too`. A name in lower case in a text that has
+    capitals is the common word it may be made of (the wind гилавар, not the pen name
+    Gilavar), so only a name registered in lower case is sought so; all-lower-case texts are
+    title-cased to be matched."""
+    forms = {spelling} if lower_too else set()
     for turkic in (False, True):
         forms.add(" ".join(_upper(w[:1], turkic) + w[1:] for w in spelling.split(" ")))
         forms.add(_upper(spelling, turkic))

@@ -144,10 +144,13 @@ def test_a_worker_started_while_the_database_is_down_waits_for_it(
 ) -> None:
     db, cli, feeds, hook = _world(cluster, web, feeds=6)
     cluster.ctl("stop", "-m", "fast")
+    worker = Worker(db)
     try:
-        worker = Worker(db)
-        wait_until(lambda: "database unavailable" in worker.logged(), 60, "the outage logged")
+        wait_until(lambda: "start: database unavailable" in worker.logged(), 60, "the wait")
         assert worker.alive, "the worker gave up on a database that was down when it started"
+    except BaseException:
+        worker.stop()
+        raise
     finally:
         cluster.ctl("start")
     wait_until(lambda: _complete(cli, feeds.expected_sightings), 120, "collection")

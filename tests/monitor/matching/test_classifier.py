@@ -1,5 +1,7 @@
 """Kinds, distance weighting, reporting context, severity and explanations."""
 
+from dataclasses import replace
+
 import pytest
 
 from monitor.errors import UserError
@@ -215,6 +217,29 @@ def test_a_close_call_goes_to_the_more_severe_kind(smear: float, doxxing: float,
     text = "Tural Ağayev xain, ünvan bəllidir."
     mention = classify(text, Matcher.build(PEOPLE).find(text), lexicon, rules_only=True)
     assert mention.kind == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Aysel Nəcəfova ayın sonunda Bakıya qayıdır.",
+        "Aysel Nəcəfova ayın sonunu gözləyir.",
+        "Aysel Nəcəfova ilin axırını Bakıda keçirəcək.",
+    ],
+)
+def test_the_end_of_the_month_is_no_threat(matcher: Matcher, text: str) -> None:
+    """ "Sonun", "axırın" ("your end") threaten; the end of a month or a year does not."""
+    [mention] = analyse(matcher, text)
+    assert not [c for c in mention.cues if c.kind == "threat"], mention.cues
+    assert mention.kind == "mention"
+
+
+def test_explain_says_where_the_person_stands_among_those_found(matcher: Matcher) -> None:
+    text = "Aysel Nəcəfova warns of a fake page in her name; Tural Ağayev reported it."
+    tural = next(m for m in analyse(matcher, text) if m.activist_id == 2)
+    told = replace(tural, reasons=(("people:minor", 1.2), ("people:alone", 0.4)))
+    [why] = [line for line in explain(told, text) if "mostly for" in line]
+    assert why.endswith("named less often than another person +1.20, the only person found +0.40")
 
 
 def test_a_sentence_addressing_the_person_is_a_hint_of_menace(matcher: Matcher) -> None:

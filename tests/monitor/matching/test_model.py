@@ -101,6 +101,7 @@ def test_word_features_are_prefixes_of_meaningful_words() -> None:
 
 
 def test_standing_tells_the_person_a_story_is_about_from_those_quoted_beside() -> None:
+    assert standings([]) == []
     assert standings([3]) == ["alone"]
     assert standings([4, 1, 4]) == ["", "minor", ""]
     matcher = Matcher.build(

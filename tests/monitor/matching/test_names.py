@@ -210,8 +210,19 @@ def test_a_man_surname_in_the_dative_after_his_given_name() -> None:
         assert names_found(matcher, text) == {1}, text
     [hit] = matcher.find("Emin Şahbazova aid edilən səs yazısı")
     assert (hit.matched, hit.note) == ("Emin Şahbazova", "as registered, case ending -a")
-    for text in ("E. Şahbazova danışdı", "Elmira Şahbazova", "Şahbazova Emin", "Şahbazova dedi"):
+    for text in (
+        "E. Şahbazova danışdı",
+        "Elmira Şahbazova",
+        "Şahbazova Emin",
+        "Şahbazova dedi",
+        "Emin bəy Şahbazova",  # an honorific between: no telling
+        "Emin və Elmira Şahbazova",  # the surname is Elmira's
+        "Emin, Şahbazova",
+    ):
         assert names_found(matcher, text) == set(), text
+    putin = Matcher.build([Registration(1, ("Vladimir Putin",))])
+    assert names_found(putin, "Vladimir Putina qarşı") == set()  # his dative is Putinə
+    assert names_found(putin, "Vladimir Putinə qarşı") == {1}
 
 
 def test_hits_point_into_the_original_text(corpus_like: Matcher) -> None:
@@ -242,6 +253,9 @@ def test_a_nickname_in_lower_case_among_capitals_is_the_common_word() -> None:
     assert matcher.find("В выходные усилится гилавар.") == []
     assert names_found(matcher, "Gilavar yeni karikatura çəkib.") == {1}
     assert [h.matched for h in matcher.find("gilavarın yeni karikaturası")] == ["gilavarın"]
+    # A pen name registered in lower case is written so.
+    handle_like = Matcher.build([Registration(1, ("Cavid Rzayev",), nicknames=("qaraqurd_az",))])
+    assert names_found(handle_like, "Bloger qaraqurd_az yenə yazıb.") == {1}
 
 
 def test_a_nickname_in_the_lower_case_plural_is_the_common_word() -> None:
@@ -252,7 +266,14 @@ def test_a_nickname_in_the_lower_case_plural_is_the_common_word() -> None:
     assert [h.matched for h in matcher.find("qaratoyuqun yeni şeiri çıxıb")] == ["qaratoyuqun"]
     assert [h.matched for h in matcher.find("Bu Qaratoyuqlar yenə yazır")] == ["Qaratoyuqlar"]
     # At the start of a text, a line or a sentence every word has a capital: birds again.
-    for text in ("Qaratoyuqlar qayıdır", "Yaz gəldi.\nQaratoyuqlar oxuyur", "Bax: Qaratoyuqlar!"):
+    for text in (
+        "Qaratoyuqlar qayıdır",
+        "Yaz gəldi.\nQaratoyuqlar oxuyur",
+        "Bax: Qaratoyuqlar!",
+        "Dedi: «Gəl.» Qaratoyuqlar oxuyur",
+        "Yaz gəldi.            Qaratoyuqlar oxuyur",
+        "• Qaratoyuqlar oxuyur",
+    ):
         assert matcher.find(text) == [], text
 
 
