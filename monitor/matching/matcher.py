@@ -230,15 +230,20 @@ class Matcher:
 
 
 def _nickname(work: str, start: int, end: int, entry: tuple, found: _Found) -> None:
-    """A nickname (the automaton holds it capitalised, see `variants.case_forms`), but not in
-    the plural where its capital tells nothing: in an all-lower-case text (title-cased to be
-    matched) or at the start of a text, line or sentence. There it is the common word it was
-    made of ("qaratoyuqlar", blackbirds; "Qaranquşlar qayıdır", swallows come back)."""
+    """A nickname (the automaton holds it capitalised, see `variants.case_forms`), but not
+    where its capital tells nothing and something says it is the common word it was made of:
+    in the plural in an all-lower-case text (title-cased to be matched) or at the start of a
+    text, line or sentence ("qaratoyuqlar", blackbirds; "Qaranquşlar qayıdır", swallows come
+    back), or at such a start in a text that also writes it in lower case (a weather report
+    on the wind гилавар that begins a sentence with it)."""
     _, endings, ids, label, _after_given = entry
     tail = names.ending(work, end, endings)
     before = work[start - 1] if start else " "
     plural = tail is not None and names.is_plural(tail)
-    if plural and (found.uncased or names.opens_sentence(work, start)):
+    opens = names.opens_sentence(work, start)
+    if plural and (found.uncased or opens):
+        return
+    if opens and names.written_in_lower_case(work, work[start:end]):
         return
     if tail is not None and before not in "@./_":
         for aid in ids:

@@ -310,6 +310,22 @@ def opens_sentence(work: str, start: int) -> bool:
     return start <= _LOOK_BACK  # nothing but such marks since the text began
 
 
+def written_in_lower_case(work: str, word: str) -> bool:
+    """Whether `work` also has the capitalised `word` in lower case at the start of a word (ı
+    and i both for I, as Turkic and other habits lower it): a text that does uses the common
+    word."""
+    rest = word[1:]
+    firsts = {"I": "ıi", "İ": "i"}.get(word[:1], word[:1].lower())
+    for first in firsts:
+        form = first + rest
+        at = work.find(form)
+        while at >= 0:
+            if at == 0 or not work[at - 1].isalnum():
+                return True
+            at = work.find(form, at + 1)
+    return False
+
+
 _LOOK_BACK = 64
 _BETWEEN_SENTENCES = " \t\u00a0\"'«»“”„‘’()—–-•·*"
 

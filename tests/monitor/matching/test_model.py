@@ -35,14 +35,12 @@ def test_the_shipped_model_is_what_training_gives(found: dict) -> None:
 
 # Held out of training in turn: the targets (precision 0.9, recall 0.85 here) and no
 # false alarm, or, on the sets where the model falls short of them, what it scores
-# (docs/matching.md, "Figures"; the false alarms of blind-16 and 18 are pen names that are a
-# wind and a common word).
+# (docs/matching.md, "Figures"; the false alarm of blind-18 is a pen name that is a common word).
 HELD_OUT_FLOORS = [
     *(
         (f"blind-{i}", 0.9, 0.85, 0)
-        for i in (8, 9, 10, 11, 12, 13, 14, 15, 20, 22, 23, 24, 25, 26, 27)
+        for i in (8, 9, 10, 11, 12, 13, 14, 15, 16, 20, 22, 23, 24, 25, 26, 27)
     ),
-    ("blind-16", 0.9, 0.85, 1),
     ("blind-17", 0.9, 0.84, 0),
     ("blind-18", 0.88, 0.77, 1),
     ("blind-19", 0.83, 0.85, 0),

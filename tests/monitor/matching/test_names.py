@@ -258,6 +258,17 @@ def test_a_nickname_in_lower_case_among_capitals_is_the_common_word() -> None:
     assert names_found(handle_like, "Bloger qaraqurd_az yenə yazıb.") == {1}
 
 
+def test_a_text_that_writes_the_nickname_in_lower_case_means_the_common_word() -> None:
+    """Stage name Qaraquş is also the golden eagle: a text that writes qaraquş in lower case is
+    about birds, so its capital at the start of a sentence is no name either."""
+    matcher = Matcher.build([Registration(1, ("Fərid Kərimli",), nicknames=("Qaraquş",))])
+    birds = "Qoruqda qaraquş cütlərinin sayı artıb. Qaraquş Qafqazın ən iri quşudur."
+    assert matcher.find(birds) == []
+    assert names_found(matcher, "Qaraquş yeni mahnı yazıb. Qaraquş susmayacaq.") == {1}
+    mixed = "Reper Qaraquş dağlarda qaraquş görüb."  # mid-sentence, the capital counts
+    assert [h.matched for h in matcher.find(mixed)] == ["Qaraquş"]
+
+
 def test_a_nickname_in_the_lower_case_plural_is_the_common_word() -> None:
     """A pen name made of a common word ("Qaratoyuq", blackbird) in the plural is birds."""
     matcher = Matcher.build([Registration(1, ("Nərgiz Xəlilbəyli",), nicknames=("Qaratoyuq",))])
