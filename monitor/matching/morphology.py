@@ -160,6 +160,7 @@ _RU_GIVEN_A = ("а", "ы", "и", "е", "у", "ой", "ою")
 _RU_GIVEN_YA = ("я", "и", "е", "ю", "ей", "ею")
 _RU_MALE_GIVEN = ("", "а", "у", "ом", "ем", "е")
 _RU_GIVEN_SOFT = ("й", "я", "ю", "ем", "е")
+_RU_GIVEN_SOFT_SIGN = ("ь", "я", "ю", "ем", "е")  # Рамиль: Рамиля, Рамилю, Рамилем
 _MIN_STEM = 3
 
 # Russian cases (nominative, genitive, dative, accusative, instrumental, prepositional) that an
@@ -251,6 +252,8 @@ def _russian(word: str, role: str, gender: Gender) -> tuple[str, tuple[str, ...]
         return word[:-1], _RU_GIVEN_YA
     if word.endswith("й"):
         return word[:-1], _RU_GIVEN_SOFT
+    if word.endswith("ь") and gender is not Gender.FEMALE:  # Любовь, Нинель decline otherwise
+        return word[:-1], _RU_GIVEN_SOFT_SIGN
     if word[-1:] in "бвгджзклмнпрстфхцчшщ":
         if gender is Gender.FEMALE:
             return word, ("",)

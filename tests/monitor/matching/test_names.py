@@ -178,6 +178,13 @@ def test_surname_first_in_russian_needs_both_parts_in_one_case() -> None:
         assert names_found(matcher, text) == set(), text
 
 
+def test_russian_male_given_names_in_a_soft_sign_decline() -> None:
+    """Рамиль, Игорь: Рамиля, Рамилю, Рамилем, Рамиле, before an indeclinable -заде too."""
+    matcher = Matcher.build([Registration(1, ("Рамиль Гасанзаде",))])
+    for text in ("Рамилю Гасанзаде пишут", "с Рамилем Гасанзаде", "у Рамиля Гасанзаде"):
+        assert names_found(matcher, text) == {1}, text
+
+
 def test_two_letter_initials_stand_after_the_surname_too() -> None:
     matcher = Matcher.build([Registration(1, ("Şəbnəm Kazımova",))])
     assert names_found(matcher, "Kazimova Sh. dedi") == {1}
