@@ -10,7 +10,7 @@ import click
 
 from monitor.cli.base import cli, command_options, get_app
 from monitor.errors import UserError
-from monitor.service import stop_on_signals
+from monitor.service import open_when_reachable, stop_on_signals
 from monitor.store import Store
 from monitor.web import app as web_app
 
@@ -62,7 +62,7 @@ def serve_command(host: str | None, port: int | None) -> None:
         monitor serve --host 127.0.0.1 --port 8080
     """
     app = get_app()
-    store = app.store()
+    store = asyncio.run(open_when_reachable(app.store))
     bind_host = host or store.config.web_host
     bind_port = store.config.web_port if port is None else port
     if exposed(bind_host) and not store.config.base_url.startswith("https://"):

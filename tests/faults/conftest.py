@@ -174,11 +174,14 @@ def libfaketime() -> str:
 
 
 class Worker:
-    """A `monitor run --no-web` process, its clock optionally skewed with libfaketime
-    (preloaded into the worker itself, so signals reach it directly)."""
+    """A `monitor run --no-web` process (or another long-running command, `command`), its clock
+    optionally skewed with libfaketime (preloaded into the worker itself, so signals reach it
+    directly)."""
 
-    def __init__(self, db: str, *, skew: str | None = None) -> None:
-        command = [sys.executable, "-m", "monitor", "--db", db, "run", "--no-web"]
+    def __init__(
+        self, db: str, *, skew: str | None = None, command: tuple[str, ...] = ("run", "--no-web")
+    ) -> None:
+        command = (sys.executable, "-m", "monitor", "--db", db, *command)
         env = os.environ.copy()
         if skew:
             env.update(LD_PRELOAD=libfaketime(), FAKETIME=skew, FAKETIME_DONT_FAKE_MONOTONIC="1")

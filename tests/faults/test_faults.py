@@ -12,6 +12,8 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -25,6 +27,7 @@ from tests.faults.conftest import (
     Truth,
     Webhook,
     Worker,
+    free_port,
     report,
     wait_until,
 )
@@ -162,6 +165,36 @@ def test_a_worker_started_while_the_database_is_down_waits_for_it(
         capsys, "database down at start", expected=feeds.expected_sightings,
         incidents=truth.incidents, alerts=truth.alerts,
     )  # fmt: skip
+
+
+def test_a_web_server_started_while_the_database_is_down_serves_once_it_is_back(
+    cluster: Cluster, web: LocalWeb
+) -> None:
+    db, _cli, _feeds, _hook = _world(cluster, web, feeds=1)
+    port = free_port()
+    cluster.ctl("stop", "-m", "fast")
+    server = Worker(db, command=("serve", "--port", str(port)))
+    try:
+        wait_until(lambda: "start: database unavailable" in server.logged(), 60, "the wait")
+        assert server.alive, "monitor serve gave up on a database that was down when it started"
+    except BaseException:
+        server.stop()
+        raise
+    finally:
+        cluster.ctl("start")
+    wait_until(lambda: _answers(f"http://127.0.0.1:{port}/login"), 60, "the web interface")
+    assert "start: database reachable again" in server.stop()
+
+
+def _answers(url: str) -> bool:
+    """Whether a web server answers at `url`, with any status."""
+    try:
+        with urllib.request.urlopen(url, timeout=2):
+            return True
+    except urllib.error.HTTPError:
+        return True
+    except OSError:
+        return False
 
 
 def test_workers_with_skewed_clocks_never_poll_a_source_twice(
