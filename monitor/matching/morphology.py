@@ -194,20 +194,20 @@ _SURNAME_CASES: dict[Gender, dict[str, frozenset[str]]] = {
 }
 # By the given name's last letters; a female name that ends in a consonant does not decline,
 # and a male name in -а (Муса) declines like a female one.
-_GIVEN_CASES = {
+_GIVEN_CASES: dict[Gender, dict[tuple[str, ...], frozenset[str]]] = {
     Gender.FEMALE: {
-        ("ой", "ою", "ей", "ею"): {INS},
-        ("а", "я"): {NOM},
-        ("ы",): {GEN},
-        ("и",): {GEN, DAT, PRE},
-        ("е",): {DAT, PRE},
-        ("у", "ю"): {ACC},
+        ("ой", "ою", "ей", "ею"): frozenset({INS}),
+        ("а", "я"): frozenset({NOM}),
+        ("ы",): frozenset({GEN}),
+        ("и",): frozenset({GEN, DAT, PRE}),
+        ("е",): frozenset({DAT, PRE}),
+        ("у", "ю"): frozenset({ACC}),
     },
     Gender.MALE: {
-        ("ом", "ем", "ём", "ой", "ей"): {INS},
-        ("а", "я"): {NOM, GEN, ACC},
-        ("у", "ю"): {DAT, ACC},
-        ("е",): {DAT, PRE},
+        ("ом", "ем", "ём", "ой", "ей"): frozenset({INS}),
+        ("а", "я"): frozenset({NOM, GEN, ACC}),
+        ("у", "ю"): frozenset({DAT, ACC}),
+        ("е",): frozenset({DAT, PRE}),
     },
 }
 
@@ -226,8 +226,11 @@ def _given_cases(word: str, gender: Gender) -> frozenset[str]:
     ending none lists is the undeclined form (any case for a woman, the nominative for a man)."""
     for endings, cases in _GIVEN_CASES[gender].items():
         if word.endswith(endings):
-            return frozenset(cases)
-    return ANY_CASE if gender is Gender.FEMALE else frozenset({NOM})
+            return cases
+    return ANY_CASE if gender is Gender.FEMALE else _NOMINATIVE
+
+
+_NOMINATIVE = frozenset({NOM})
 
 
 @cache

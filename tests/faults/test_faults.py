@@ -146,16 +146,7 @@ def test_a_worker_started_while_the_database_is_down_waits_for_it(
     cluster: Cluster, web: LocalWeb, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db, cli, feeds, hook = _world(cluster, web, feeds=6)
-    cluster.ctl("stop", "-m", "fast")
-    worker = Worker(db)
-    try:
-        wait_until(lambda: "start: database unavailable" in worker.logged(), 60, "the wait")
-        assert worker.alive, "the worker gave up on a database that was down when it started"
-    except BaseException:
-        worker.stop()
-        raise
-    finally:
-        cluster.ctl("start")
+    worker = _started_while_down(cluster, db, "the worker")
     wait_until(lambda: _complete(cli, feeds.expected_sightings), 120, "collection")
     log = worker.stop()
     truth = Truth.read(cli)
@@ -172,18 +163,27 @@ def test_a_web_server_started_while_the_database_is_down_serves_once_it_is_back(
 ) -> None:
     db, _cli, _feeds, _hook = _world(cluster, web, feeds=1)
     port = free_port()
+    server = _started_while_down(cluster, db, "monitor serve", ("serve", "--port", str(port)))
+    wait_until(lambda: _answers(f"http://127.0.0.1:{port}/login"), 60, "the web interface")
+    assert "start: database reachable again" in server.stop()
+
+
+def _started_while_down(
+    cluster: Cluster, db: str, who: str, command: tuple[str, ...] = ("run", "--no-web")
+) -> Worker:
+    """`monitor COMMAND` started with the cluster stopped, seen waiting for it; the cluster
+    is started again whatever happens, and the process stopped if it did not wait."""
     cluster.ctl("stop", "-m", "fast")
-    server = Worker(db, command=("serve", "--port", str(port)))
+    process = Worker(db, command=command)
     try:
-        wait_until(lambda: "start: database unavailable" in server.logged(), 60, "the wait")
-        assert server.alive, "monitor serve gave up on a database that was down when it started"
+        wait_until(lambda: "start: database unavailable" in process.logged(), 60, "the wait")
+        assert process.alive, f"{who} gave up on a database that was down when it started"
     except BaseException:
-        server.stop()
+        process.stop()
         raise
     finally:
         cluster.ctl("start")
-    wait_until(lambda: _answers(f"http://127.0.0.1:{port}/login"), 60, "the web interface")
-    assert "start: database reachable again" in server.stop()
+    return process
 
 
 def _answers(url: str) -> bool:
