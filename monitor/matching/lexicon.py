@@ -138,6 +138,7 @@ class Lexicon:
         for term in self.terms:
             head = "" if term.suffix else " "
             pattern = head + " ".join(term.words) + ("" if term.stem else " ")
+            _refuse_twice(by_pattern.get(pattern, ()), term)
             by_pattern.setdefault(pattern, []).append(term)
         for pattern, found in by_pattern.items():
             self._automaton.add_word(pattern, (pattern, tuple(found)))
@@ -161,6 +162,18 @@ class Lexicon:
             last = first + len(terms[0].words) - 1
             for term in terms:
                 yield first, last, term
+
+
+def _refuse_twice(same_pattern: Iterable[Term], term: Term) -> None:
+    """Two spellings of one term in one section (живёт / живет, or "video*" in two languages)
+    fold alike, so both would match every occurrence and count it twice."""
+    for other in same_pattern:
+        if other.section == term.section:
+            raise UserError(
+                f"Lexicon {term.lang}: {term.text!r} in {term.section} is {other.text!r}"
+                f" ({other.lang}) once folded; list it once.",
+                code="lexicon_invalid",
+            )
 
 
 def _token_at(starts: list[int], offset: int) -> int:

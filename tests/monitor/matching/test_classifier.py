@@ -7,7 +7,7 @@ import pytest
 from monitor.errors import UserError
 from monitor.matching import Matcher, Registration, analyse, classify, explain
 from monitor.matching.classifier import UNSURE_MODEL
-from monitor.matching.lexicon import Lexicon, parse
+from monitor.matching.lexicon import Lexicon, parse, read
 
 PEOPLE = [
     Registration(
@@ -166,6 +166,37 @@ def test_explain_says_what_matched_and_why(matcher: Matcher) -> None:
 def test_bad_lexicon_entries_are_refused(document: dict, message: str) -> None:
     with pytest.raises(UserError, match=message):
         parse(document, "az")
+
+
+def test_a_term_listed_twice_is_refused() -> None:
+    """YAML would keep the second weight without a word."""
+    with pytest.raises(UserError, match="listed twice"):
+        read("threat:\n  axırın: 0.7\n  axırın: 0.5\n", "az")
+
+
+@pytest.mark.parametrize(
+    ("terms", "lang"),
+    [
+        ({"doxxing": {"живёт одна": 0.85, "живет одна": 0.85}}, "ru"),
+        ({"leak": {"Video*": 0.3, "video*": 0.35}}, "en"),
+    ],
+)
+def test_spellings_that_fold_alike_are_refused(terms: dict, lang: str) -> None:
+    """Both would match every occurrence and count it twice."""
+    with pytest.raises(UserError, match="once folded; list it once"):
+        Lexicon(parse(terms, lang))
+
+
+def test_one_spelling_in_two_languages_is_refused() -> None:
+    with pytest.raises(UserError, match=r"'video\*' \(az\) once folded"):
+        Lexicon([*parse({"leak": {"video*": 0.3}}, "az"), *parse({"leak": {"video*": 0.3}}, "en")])
+
+
+def test_one_term_in_two_sections_is_kept() -> None:
+    lexicon = Lexicon(
+        parse({"leak": {"dərc edəcəyik": 0.6}, "threat": {"dərc edəcəyik": 0.7}}, "az")
+    )
+    assert {t.section for t in lexicon.terms} == {"leak", "threat"}
 
 
 def test_custom_lexicon_and_suffix_terms() -> None:
