@@ -8,10 +8,10 @@ data/heldout2 have other people and texts, written to check that rules and lexic
 
 The blind sets in tests/data/blind-* were written by sessions that saw neither the classifier nor
 another set. Each one's first-run figures are recorded in docs/matching.md ("Figures"); since
-then blind-1 to blind-29 have been used to tune the lexicons and rules (blind-1 to blind-7) and
-to train the kind model (all of them), so here they are held to the targets. blind-30 has been
+then blind-1 to blind-31 have been used to tune the lexicons and rules (blind-1 to blind-7) and
+to train the kind model (all of them), so here they are held to the targets. blind-32 has been
 neither trained nor tuned on: its test guards what the shipped model scores on it (its first
-run, with the model trained up to blind-27, was P 1.000 R 0.982), so that it stays an honest
+run, with the model trained up to blind-29, was P 0.934 R 0.907), so that it stays an honest
 check. How the model does on a set it was not trained on is also tested in
 test_model.py.
 """
@@ -99,6 +99,8 @@ def test_second_heldout_set_meets_targets() -> None:
         ("blind-27", 90, 0),
         ("blind-28", 96, 0),
         ("blind-29", 100, 0),
+        ("blind-30", 98, 0),
+        ("blind-31", 96, 1),
     ],
 )
 def test_blind_sets_meet_targets(name: str, items: int, false_alarms: int) -> None:
@@ -109,11 +111,12 @@ def test_blind_sets_meet_targets(name: str, items: int, false_alarms: int) -> No
 
 
 def test_untrained_blind_set_does_not_fall_below_its_first_run() -> None:
-    result = _evaluate(BLIND / "blind-30")
-    assert result["items"] == 98
-    assert result["attribution"]["f1"] >= 0.99, result["errors"]  # a namesake volleyball player
-    assert result["harmful"]["precision"] >= 0.99, result["errors"]
-    assert result["harmful"]["recall"] >= 0.96, result["errors"]
+    result = _evaluate(BLIND / "blind-32")
+    assert result["items"] == 96
+    # Exact namesakes (a singer, a footballer) and a stage name that is a common word.
+    assert result["attribution"]["f1"] >= 0.96, result["errors"]
+    assert result["harmful"]["precision"] >= 0.95, result["errors"]
+    assert result["harmful"]["recall"] >= 0.92, result["errors"]
     assert result["false_alarms"] == 0
 
 
