@@ -100,6 +100,7 @@ IDENTIFIER_CUES = {"phone": 0.45, "email": 0.15}
 SCARE_QUOTE = 0.3
 OTHER_PARAGRAPH = 0.3
 ADDRESS = 0.25
+ADDRESSED = "<addressed by name>"  # the term of that cue
 LOOKALIKE = 0.4
 LOOKALIKE_MARKED = 0.65
 # A text this short (in words, when one window covers it all) is a post about one thing.
@@ -275,21 +276,27 @@ def decide(evidence: Evidence, model: KindModel | None) -> Mention:
         kind = max(model.classes, key=lambda k: scores[k])
         score, unsure = scores[kind], UNSURE_MODEL
     cues = evidence.cues
+    own = [c for c in cues if c.kind == kind]
     ranked = sorted(cues, key=lambda c: (-c.contribution, c.start))
     return Mention(
         activist_id=evidence.hits[0].activist_id,
         hits=evidence.hits,
         kind=kind,
         score=round(score, 3),
-        severity=_severity(
-            kind, cue_scores.get(kind, 0.0), score < unsure, [c for c in cues if c.kind == kind]
-        ),
+        severity=_severity(kind, cue_scores.get(kind, 0.0), score < unsure or _on_a_hint(own), own),
         cues=tuple(c for c in ranked if c.contribution >= 0.05),
         scores={k: round(v, 3) for k, v in scores.items()},
         context=round(evidence.context, 3),
         cue_scores={k: round(v, 3) for k, v in cue_scores.items()},
         reasons=tuple(reasons),
     )
+
+
+def _on_a_hint(own: Sequence[Cue]) -> bool:
+    """Whether the only cue of the kind decided is the hint of a sentence that addresses the
+    person by name: the model may read menace in the words around it, but no lexicon phrase
+    says so, so the decision counts as unsure (a question put to someone is not a sure threat)."""
+    return bool(own) and all(c.term == ADDRESSED for c in own)
 
 
 def _windows(hits: Sequence[Hit], size: int) -> list[tuple[int, int]]:
@@ -426,8 +433,7 @@ def _address_cue(text: str, hits: Sequence[Hit]) -> list[Cue]:
         before = text[lo : hit.start].rstrip(_OPENERS)
         opens = before[-1:] in _SENTENCE_ENDS if before else lo == 0
         if opens and text[hit.end : hit.end + 1] == ",":
-            term = "<addressed by name>"
-            return [Cue("threat", term, "*", ADDRESS, 0, ADDRESS, hit.start, hit.end + 1)]
+            return [Cue("threat", ADDRESSED, "*", ADDRESS, 0, ADDRESS, hit.start, hit.end + 1)]
     return []
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from monitor.errors import UserError
 from monitor.matching import Matcher, Registration, analyse, classify, explain
-from monitor.matching.classifier import UNSURE_MODEL
+from monitor.matching.classifier import ADDRESSED
 from monitor.matching.lexicon import Lexicon, parse, read
 
 PEOPLE = [
@@ -275,13 +275,13 @@ def test_explain_says_where_the_person_stands_among_those_found(matcher: Matcher
 
 def test_a_sentence_addressing_the_person_is_a_hint_of_menace(matcher: Matcher) -> None:
     """A hint, not a threat on its own: the cues leave it a mention, and the kind model, which
-    has seen hostile channels address their targets, is at most unsure (no high severity)."""
+    has seen hostile channels address their targets, may read a threat in it but is never sure
+    of one that rests on the hint alone (no high severity)."""
     text = "Tural Ağayev, bu gün nə yazacaqsan?"
     [addressed] = analyse(matcher, text)
     [told_about] = analyse(matcher, "Bu gün Tural Ağayev, deyəsən, yenə yazacaq.")
-    assert [c.term for c in addressed.cues if c.kind == "threat"] == ["<addressed by name>"]
+    assert [c.term for c in addressed.cues if c.kind == "threat"] == [ADDRESSED]
     assert classify(text, matcher.find(text), rules_only=True).kind == "mention"
-    assert addressed.kind == "mention" or addressed.score < UNSURE_MODEL
     assert addressed.severity in ("info", "low", "medium")
     assert not [c for c in told_about.cues if c.term == "<addressed by name>"]
 

@@ -8,12 +8,12 @@ data/heldout2 have other people and texts, written to check that rules and lexic
 
 The blind sets in tests/data/blind-* were written by sessions that saw neither the classifier nor
 another set. Each one's first-run figures are recorded in docs/matching.md ("Figures"); since
-then blind-1 to blind-31 have been used to tune the lexicons and rules (blind-1 to blind-7) and
-to train the kind model (all of them), so here they are held to the targets. blind-32 has been
+then blind-1 to blind-33 have been used to tune the lexicons and rules (blind-1 to blind-7) and
+to train the kind model (all of them), so here they are held to the targets. blind-34 has been
 neither trained nor tuned on: its test guards what the shipped model scores on it (its first
-run, with the model trained up to blind-29, was P 0.934 R 0.907), so that it stays an honest
-check. How the model does on a set it was not trained on is also tested in
-test_model.py.
+run, with the model trained up to blind-31, was P 0.754 R 0.833, below the targets: forums and
+classifieds are a genre no earlier set had), so that it stays an honest check. How the model
+does on a set it was not trained on is also tested in test_model.py.
 """
 
 from pathlib import Path
@@ -101,6 +101,8 @@ def test_second_heldout_set_meets_targets() -> None:
         ("blind-29", 100, 0),
         ("blind-30", 98, 0),
         ("blind-31", 96, 1),
+        ("blind-32", 96, 0),
+        ("blind-33", 96, 1),
     ],
 )
 def test_blind_sets_meet_targets(name: str, items: int, false_alarms: int) -> None:
@@ -111,13 +113,14 @@ def test_blind_sets_meet_targets(name: str, items: int, false_alarms: int) -> No
 
 
 def test_untrained_blind_set_does_not_fall_below_its_first_run() -> None:
-    result = _evaluate(BLIND / "blind-32")
+    result = _evaluate(BLIND / "blind-34")
     assert result["items"] == 96
-    # Exact namesakes (a singer, a footballer) and a stage name that is a common word.
-    assert result["attribution"]["f1"] >= 0.96, result["errors"]
-    assert result["harmful"]["precision"] >= 0.95, result["errors"]
-    assert result["harmful"]["recall"] >= 0.92, result["errors"]
-    assert result["false_alarms"] == 0
+    # Exact namesakes (doctors, a tutor, a car seller) and a pen name that is a common word
+    # (Чайка: gulls, a car); four of them read as harmful.
+    assert result["attribution"]["f1"] >= 0.93, result["errors"]
+    assert result["harmful"]["precision"] >= 0.75, result["errors"]
+    assert result["harmful"]["recall"] >= 0.83, result["errors"]
+    assert result["false_alarms"] <= 4
 
 
 def test_evaluation_counts_also_kinds_and_misses() -> None:
