@@ -8,12 +8,13 @@ data/heldout2 have other people and texts, written to check that rules and lexic
 
 The blind sets in tests/data/blind-* were written by sessions that saw neither the classifier nor
 another set. Each one's first-run figures are recorded in docs/matching.md ("Figures"); since
-then blind-1 to blind-33 have been used to tune the lexicons and rules (blind-1 to blind-7) and
-to train the kind model (all of them), so here they are held to the targets. blind-34 has been
-neither trained nor tuned on: its test guards what the shipped model scores on it (its first
-run, with the model trained up to blind-31, was P 0.754 R 0.833, below the targets: forums and
-classifieds are a genre no earlier set had), so that it stays an honest check. How the model
-does on a set it was not trained on is also tested in test_model.py.
+then blind-1 to blind-35 have been used to tune the lexicons and rules (blind-1 to blind-7) and
+to train the kind model (all of them), so here they are held to the targets (blind-34's
+attribution to less, see its test). blind-36 has been neither trained nor tuned on: its test
+guards what the shipped model scores on it (its first run, with the model trained up to
+blind-33, was P 0.746 R 0.796, below the targets: chat exports and community groups are a
+genre no earlier set had), so that it stays an honest check. How the model does on a set it
+was not trained on is also tested in test_model.py.
 """
 
 from pathlib import Path
@@ -103,6 +104,7 @@ def test_second_heldout_set_meets_targets() -> None:
         ("blind-31", 96, 1),
         ("blind-32", 96, 0),
         ("blind-33", 96, 1),
+        ("blind-35", 96, 1),
     ],
 )
 def test_blind_sets_meet_targets(name: str, items: int, false_alarms: int) -> None:
@@ -112,15 +114,27 @@ def test_blind_sets_meet_targets(name: str, items: int, false_alarms: int) -> No
     assert result["false_alarms"] <= false_alarms
 
 
-def test_untrained_blind_set_does_not_fall_below_its_first_run() -> None:
+def test_forums_set_meets_the_kind_targets_but_keeps_its_namesakes() -> None:
+    """blind-34 is trained on, but people who are not the registered person stay found: exact
+    namesakes (a gynaecologist, a speech therapist, a paediatrician, a tutor, a car seller) and
+    a pen name that is a common word (Чайка: gulls, a car), four of them read as harmful
+    (docs/matching.md, "Known limits")."""
     result = _evaluate(BLIND / "blind-34")
     assert result["items"] == 96
-    # Exact namesakes (doctors, a tutor, a car seller) and a pen name that is a common word
-    # (Чайка: gulls, a car); four of them read as harmful.
     assert result["attribution"]["f1"] >= 0.93, result["errors"]
-    assert result["harmful"]["precision"] >= 0.75, result["errors"]
-    assert result["harmful"]["recall"] >= 0.83, result["errors"]
+    assert result["harmful"]["precision"] >= 0.85, result["errors"]
+    assert result["harmful"]["recall"] >= 0.85, result["errors"]
     assert result["false_alarms"] <= 4
+
+
+def test_untrained_blind_set_does_not_fall_below_its_first_run() -> None:
+    result = _evaluate(BLIND / "blind-36")
+    assert result["items"] == 95
+    # Namesakes (a neighbour, a teacher, a shopkeeper, a baker), two of them read as harmful.
+    assert result["attribution"]["f1"] >= 0.95, result["errors"]
+    assert result["harmful"]["precision"] >= 0.76, result["errors"]
+    assert result["harmful"]["recall"] >= 0.83, result["errors"]
+    assert result["false_alarms"] <= 2
 
 
 def test_evaluation_counts_also_kinds_and_misses() -> None:
