@@ -38,10 +38,13 @@ def _evaluate(folder: Path) -> dict:
     return evaluation.evaluate(corpus, evaluation.predict(corpus))
 
 
-def _assert_targets(result: dict) -> None:
-    assert result["attribution"]["f1"] >= 0.95, result["errors"]
-    assert result["harmful"]["precision"] >= 0.85, result["errors"]
-    assert result["harmful"]["recall"] >= 0.85, result["errors"]
+def _assert_targets(
+    result: dict, f1: float = 0.95, precision: float = 0.85, recall: float = 0.85
+) -> None:
+    """The issue's targets, or the lower floors a set is held to where it falls short."""
+    assert result["attribution"]["f1"] >= f1, result["errors"]
+    assert result["harmful"]["precision"] >= precision, result["errors"]
+    assert result["harmful"]["recall"] >= recall, result["errors"]
 
 
 def test_development_corpus_meets_targets() -> None:
@@ -121,9 +124,7 @@ def test_forums_set_meets_the_kind_targets_but_keeps_its_namesakes() -> None:
     (docs/matching.md, "Known limits")."""
     result = _evaluate(BLIND / "blind-34")
     assert result["items"] == 96
-    assert result["attribution"]["f1"] >= 0.93, result["errors"]
-    assert result["harmful"]["precision"] >= 0.85, result["errors"]
-    assert result["harmful"]["recall"] >= 0.85, result["errors"]
+    _assert_targets(result, f1=0.93)
     assert result["false_alarms"] <= 4
 
 
@@ -131,9 +132,7 @@ def test_untrained_blind_set_does_not_fall_below_its_first_run() -> None:
     result = _evaluate(BLIND / "blind-36")
     assert result["items"] == 95
     # Namesakes (a neighbour, a teacher, a shopkeeper, a baker), two of them read as harmful.
-    assert result["attribution"]["f1"] >= 0.95, result["errors"]
-    assert result["harmful"]["precision"] >= 0.76, result["errors"]
-    assert result["harmful"]["recall"] >= 0.83, result["errors"]
+    _assert_targets(result, precision=0.76, recall=0.83)
     assert result["false_alarms"] <= 2
 
 
