@@ -131,9 +131,9 @@ def test_forums_set_meets_the_kind_targets_but_keeps_its_namesakes() -> None:
 def test_untrained_blind_set_does_not_fall_below_its_first_run() -> None:
     result = _evaluate(BLIND / "blind-36")
     assert result["items"] == 95
-    # Namesakes (a neighbour, a teacher, a shopkeeper, a baker), two of them read as harmful.
-    _assert_targets(result, precision=0.76, recall=0.83)
-    assert result["false_alarms"] <= 2
+    # Namesakes (a neighbour, a teacher, a shopkeeper, a baker), one of them read as harmful.
+    _assert_targets(result, precision=0.8, recall=0.81)
+    assert result["false_alarms"] <= 1
 
 
 def test_evaluation_counts_also_kinds_and_misses() -> None:

@@ -31,20 +31,24 @@ def test_the_shipped_model_is_what_training_gives(found: dict) -> None:
     assert retrained.classes == shipped.classes
     every = [e for rows in found.values() for e in rows]
     assert evaluation.predictions(every, retrained) == evaluation.predictions(every, shipped)
+    # People found in items that do not name them (namesakes) train too, as plain mentions.
+    labelled = sum(1 for e in every if e.kind in training.CLASSES)
+    not_meant = sum(1 for e in every if e.kind is None)
+    assert not_meant and stored["examples"] == document["examples"] == labelled + not_meant
 
 
 # Held out of training in turn: the issue's targets (precision 0.9, recall 0.85 here) and no
 # false alarm, or, on the sets where the model falls short of them, what it scores
-# (docs/matching.md, "Figures"; the false alarm of blind-18 is a pen name that is a common word,
-# blind-31's, 33's and 35's namesakes, blind-34's namesakes and a common-word pen name; blind-33
-# is the official register, blind-34 forums and classifieds).
+# (docs/matching.md, "Figures"; the false alarms of blind-31, 33 and 35 are namesakes, blind-34's
+# namesakes and a common-word pen name; blind-33 is the official register, blind-34 forums and
+# classifieds).
 HELD_OUT_FLOORS = [
     *((f"blind-{i}", 0.9, 0.85, 0) for i in (*range(8, 18), 19, 20, *range(22, 31), 32)),
-    ("blind-18", 0.9, 0.8, 1),
+    ("blind-18", 0.9, 0.8, 0),
     ("blind-21", 0.85, 0.85, 0),
     ("blind-31", 0.9, 0.85, 1),
-    ("blind-33", 0.87, 0.64, 1),
-    ("blind-34", 0.74, 0.83, 5),
+    ("blind-33", 0.89, 0.64, 1),
+    ("blind-34", 0.76, 0.83, 3),
     ("blind-35", 0.9, 0.85, 1),
 ]
 
