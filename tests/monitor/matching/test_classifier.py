@@ -283,7 +283,7 @@ def test_a_sentence_addressing_the_person_is_a_hint_of_menace(matcher: Matcher) 
     assert [c.term for c in addressed.cues if c.kind == "threat"] == [ADDRESSED]
     assert classify(text, matcher.find(text), rules_only=True).kind == "mention"
     assert addressed.severity in ("info", "low", "medium")
-    assert not [c for c in told_about.cues if c.term == "<addressed by name>"]
+    assert not [c for c in told_about.cues if c.term == ADDRESSED]
 
 
 @pytest.mark.parametrize(
