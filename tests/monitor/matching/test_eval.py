@@ -8,12 +8,12 @@ data/heldout2 have other people and texts, written to check that rules and lexic
 
 The blind sets in tests/data/blind-* were written by sessions that saw neither the classifier nor
 another set. Each one's first-run figures are recorded in docs/matching.md ("Figures"); since
-then blind-1 to blind-35 have been used to tune the lexicons and rules (blind-1 to blind-7) and
+then blind-1 to blind-37 have been used to tune the lexicons and rules (blind-1 to blind-7) and
 to train the kind model (all of them), so here they are held to the targets (blind-34's
-attribution to less, see its test). blind-36 has been neither trained nor tuned on: its test
+attribution to less, see its test). blind-38 has been neither trained nor tuned on: its test
 guards what the shipped model scores on it (its first run, with the model trained up to
-blind-33, was P 0.746 R 0.796, below the targets: chat exports and community groups are a
-genre no earlier set had), so that it stays an honest check. How the model does on a set it
+blind-35, was P 0.900 R 0.796, below the recall target: reader comments are a genre no earlier
+set had), so that it stays an honest check. How the model does on a set it
 was not trained on is also tested in test_model.py.
 """
 
@@ -108,6 +108,8 @@ def test_second_heldout_set_meets_targets() -> None:
         ("blind-32", 96, 0),
         ("blind-33", 96, 1),
         ("blind-35", 96, 1),
+        ("blind-36", 95, 0),
+        ("blind-37", 92, 0),
     ],
 )
 def test_blind_sets_meet_targets(name: str, items: int, false_alarms: int) -> None:
@@ -130,11 +132,10 @@ def test_forums_set_meets_the_kind_targets_but_keeps_its_namesakes() -> None:
 
 
 def test_untrained_blind_set_does_not_fall_below_its_first_run() -> None:
-    result = _evaluate(BLIND / "blind-36")
-    assert result["items"] == 95
-    # Namesakes (a neighbour, a teacher, a shopkeeper, a baker), one of them read as harmful.
-    _assert_targets(result, precision=0.8, recall=0.81)
-    assert result["false_alarms"] <= 1
+    result = _evaluate(BLIND / "blind-38")
+    assert result["items"] == 93
+    _assert_targets(result, recall=0.83)
+    assert result["false_alarms"] == 0
 
 
 def test_evaluation_counts_also_kinds_and_misses() -> None:
