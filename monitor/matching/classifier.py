@@ -8,7 +8,8 @@ cue's weight is scaled by how close it stands to the nearest hit of this person:
   words away half;
 * sentences between: 0.85 per sentence, never below 0.5;
 * another paragraph: 0.3 (a headline counts as part of the first paragraph), but 0.7 in a short
-  post (80 words or fewer), which is about one thing;
+  post (80 words or fewer), which is about one thing, and in a comment thread or chat, whose
+  lines answer one another (see `Window.thread`);
 * a smear word inside quotation marks is somebody being quoted: half weight; a "quoted" term
   (scare quotes around "activist", «правозащитница») counts as smear only there, and a
   reporting word there («доклады») is mocked, not reported, so it does not count;
@@ -37,7 +38,7 @@ Per kind, cue contributions combine as a noisy OR: 1 - Π(1 - c). Reporting cues
 campaign, pro-government) damp smear most, then phishing, threat, leak and doxxing: an
 independent outlet describing a smear campaign names the person without smearing her. Phone
 numbers and e-mail addresses of the person printed in the text are doxxing evidence of their
-own. These are the `cue_scores` of a mention.
+own, and so is a vehicle registration plate near the name. These are the `cue_scores` of a mention.
 
 The kind model (see `model`) then decides the kind from the cue scores and the words around the
 person; the mention's `score` is the model's probability of that kind and `reasons` name what
@@ -102,6 +103,8 @@ OTHER_PARAGRAPH = 0.3
 ADDRESS = 0.25
 ADDRESSED = "<addressed by name>"  # the term of that cue
 LOOKALIKE = 0.4
+PLATE = 0.6
+PLATE_TERM = "<a vehicle registration plate>"
 LOOKALIKE_MARKED = 0.65
 # A text this short (in words, when one window covers it all) is a post about one thing.
 SHORT_POST_WORDS = 80
@@ -243,6 +246,7 @@ def _evidence(
         inside = ordered[bisect.bisect_left(starts, lo) : bisect.bisect_left(starts, hi)]
         anchors = sorted(window.span(h.start, h.end) for h in inside)
         cues += _word_cues(lexicon, window, anchors) + _scare_quotes(window, anchors)
+        cues += _plates(window, anchors)
         around.update(_words_around(window, anchors))
     cues = _best_per_term(cues) + _identifier_cues(hits) + _address_cue(words.text, ordered)
     cues += _lookalike_handles(words.text, ordered)
@@ -341,6 +345,36 @@ def _scare_quotes(window: Window, anchors: list[tuple[int, int]]) -> list[Cue]:
 _QUOTE_MARKS = re.compile("[«„“‘'\"]")
 
 
+def _plates(window: Window, anchors: list[tuple[int, int]]) -> list[Cue]:
+    """Doxxing cues for vehicle registration plates near the person: a plate tells anyone
+    which car to look for, in every language, and no lexicon word says it. Azerbaijani plates
+    (10-AS-218, 90 TB 512) and Russian ones (А123ВС 77, О777ОО177)."""
+    if not window.words or not anchors:
+        return []
+    cues = []
+    for match in _PLATE.finditer(window.work, *window.bounds):
+        first = bisect.bisect_left(window.starts, match.start())
+        last = bisect.bisect_right(window.ends, match.end()) - 1
+        if first > last:
+            continue
+        distance, closeness = _closeness(window, anchors, first, last)
+        start, end = window.original(first, last)
+        weight = round(PLATE * closeness, 4)
+        cues.append(Cue("doxxing", PLATE_TERM, "*", PLATE, distance, weight, start, end))
+    return cues
+
+
+# Letters on Russian plates are the twelve Cyrillic capitals that look like Latin ones. Written
+# to begin with one character class, a plate's first character, and to pick the branch by it:
+# the search runs on every window, and a leading look-behind or alternation is scanned for at
+# every position, twice as slow.
+_PLATE_LETTER = "АВЕКМНОРСТУХ"
+_PLATE = re.compile(
+    rf"[\d{_PLATE_LETTER}](?<![\w-].)(?:(?<=\d)\d[- ]?[A-Z]{{2}}[- ]?\d{{3}}"
+    rf"|(?<=[{_PLATE_LETTER}]) ?\d{{3}} ?[{_PLATE_LETTER}]{{2}} ?\d{{2,3}})(?![\w-])"
+)
+
+
 def _best_per_term(cues: list[Cue]) -> list[Cue]:
     """A term repeated counts once, where it counts most."""
     best: dict[tuple[str, str], Cue] = {}
@@ -421,8 +455,11 @@ def _closeness(
 
 def _other_paragraph(window: Window) -> float:
     """Weight of a cue in another paragraph than the name: low in an article, where a new
-    paragraph often turns to someone else, but not in a short post, which is about one thing."""
-    return SHORT_POST_PARAGRAPH if len(window.words) <= SHORT_POST_WORDS else OTHER_PARAGRAPH
+    paragraph often turns to someone else, but not in a short post, which is about one thing,
+    nor in a comment thread or chat, whose lines answer one another."""
+    if len(window.words) <= SHORT_POST_WORDS or window.thread:
+        return SHORT_POST_PARAGRAPH
+    return OTHER_PARAGRAPH
 
 
 def _address_cue(text: str, hits: Sequence[Hit]) -> list[Cue]:

@@ -38,6 +38,10 @@ _SPLIT_NO_UNDERSCORE = re.compile(r"(\w++(?:['’ʼ`-]\w++)*+)")
 # expression engine scans for quickly: `[.!?…]+(?=\s)|\n` finds the same, three times slower.
 _SENTENCE_END = re.compile(r"[.!?…\n](?:(?<=\n)|[.!?…]*(?=\s))")
 _LINE_END = re.compile(r"\n")
+# A line with a clock time (12:05, 9:30) among its first 50 characters, and how many make a
+# thread.
+_THREAD_LINE = re.compile(r"^[^\n]{0,50}?(?<!\d)\d{1,2}:\d\d(?!\d)", re.MULTILINE)
+THREAD_LINES = 3
 # Quotations: guillemets, German and English double quotes, straight double quotes, and single
 # quotes (curly, or straight ones that stand apart from words, so "Hasanli's" opens nothing).
 # Written to begin with one character class, the opening marks, and to pick the branch by the
@@ -110,6 +114,15 @@ class Window:
     @cached_property
     def line_ends(self) -> list[int]:
         return [m.start() for m in _LINE_END.finditer(self.work, self.base, self.limit)]
+
+    @cached_property
+    def thread(self) -> bool:
+        """Whether the window reads as a comment thread, chat or transcript: at least
+        `THREAD_LINES` lines with a clock time near their start ("user | 16:12:",
+        "[29.03.25, 12:00] Gülşən:", "00:12:40 —"). Its lines answer one another about one
+        subject, where an article's paragraphs may turn to somebody else."""
+        found = _THREAD_LINE.finditer(self.work, self.base, self.limit)
+        return next(itertools.islice(found, THREAD_LINES - 1, None), None) is not None
 
     @property
     def bounds(self) -> tuple[int, int]:

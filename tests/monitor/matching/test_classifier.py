@@ -6,7 +6,7 @@ import pytest
 
 from monitor.errors import UserError
 from monitor.matching import Matcher, Registration, analyse, classify, explain
-from monitor.matching.classifier import ADDRESSED
+from monitor.matching.classifier import ADDRESSED, PLATE_TERM
 from monitor.matching.lexicon import Lexicon, parse, read
 
 PEOPLE = [
@@ -89,6 +89,51 @@ def test_cue_next_to_the_name_counts_more_than_one_paragraphs_away(matcher: Matc
     [cue_b] = [c for c in b.cues if c.term == "xain*"]
     assert cue_a.contribution > 2 * cue_b.contribution
     assert cue_a.distance < cue_b.distance
+
+
+def test_a_reply_in_a_thread_counts_more_than_a_paragraph_of_an_article(
+    matcher: Matcher,
+) -> None:
+    """The lines of a comment thread answer one another: a cue in a reply that does not repeat
+    the name counts as one in a short post would, not as in another paragraph of an article."""
+    filler = "Şəhərdə yeni park açılıb, sakinlər buna sevinir, uşaqlar da oynayır. " * 6
+    article = f"{filler}\nAysel Nəcəfova çıxış edib.\nBaşqa xəbər: o xaindir.\n{filler}"
+    thread = (
+        f"vusal | 16:02: {filler}\norxan | 16:12: Aysel Nəcəfova çıxış edib.\n"
+        f"leyla | 16:20: o xaindir.\nnuray | 16:31: {filler}"
+    )
+    [cue_article] = [c for c in analyse(matcher, article)[0].cues if c.term == "xain*"]
+    [cue_thread] = [c for c in analyse(matcher, thread)[0].cues if c.term == "xain*"]
+    assert cue_thread.contribution > 2 * cue_article.contribution
+
+
+@pytest.mark.parametrize(
+    ("text", "plate"),
+    [
+        ("Tural Ağayev ağ Kia sürür, 10-AS-218, hər axşam parkdadır.", "10-AS-218"),
+        ("Tural Aghayev drives a grey Lada, 90 TB 512.", "90 TB 512"),
+        ("Турал Агаев ездит на машине А123ВС 77, стоит у дома.", "А123ВС 77"),
+        ("Турал Агаев: номер машины О777ОО177.", "О777ОО177"),
+    ],
+)
+def test_a_registration_plate_near_the_person_is_doxxing_evidence(
+    matcher: Matcher, text: str, plate: str
+) -> None:
+    [mention] = analyse(matcher, text)
+    [cue] = [c for c in mention.cues if c.term == PLATE_TERM]
+    assert (cue.kind, text[cue.start : cue.end]) == ("doxxing", plate)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tural Ağayev 2024-AB-2025 layihəsində, 10-AS-2185 sənədində.",
+        "Tural Aghayev scored 3 goals in 90 minutes, room 12 AB 300x.",
+    ],
+)
+def test_codes_that_only_resemble_plates_are_not_plates(matcher: Matcher, text: str) -> None:
+    [mention] = analyse(matcher, text)
+    assert all(c.term != PLATE_TERM for c in mention.cues)
 
 
 def test_cues_go_to_the_person_they_stand_next_to(matcher: Matcher) -> None:
