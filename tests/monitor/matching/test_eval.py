@@ -8,13 +8,13 @@ data/heldout2 have other people and texts, written to check that rules and lexic
 
 The blind sets in tests/data/blind-* were written by sessions that saw neither the classifier nor
 another set. Each one's first-run figures are recorded in docs/matching.md ("Figures"); since
-then blind-1 to blind-37 have been used to tune the lexicons and rules (blind-1 to blind-7) and
-to train the kind model (all of them), so here they are held to the targets (blind-34's
-attribution to less, see its test). blind-38 has been neither trained nor tuned on: its test
-guards what the shipped model scores on it (its first run, with the model trained up to
-blind-35, was P 0.900 R 0.796, below the recall target: reader comments are a genre no earlier
-set had), so that it stays an honest check. How the model does on a set it
-was not trained on is also tested in test_model.py.
+then blind-1 to blind-39 have been used to tune the lexicons and rules (blind-1 to blind-7, and
+blind-38's misses for the plate and thread rules) and to train the kind model (all of them), so
+here they are held to the targets (blind-34's attribution to less, see its test). blind-40 has
+been neither trained nor tuned on: its test guards what the shipped model scores on it (its
+first run, with the model trained up to blind-37, was P 0.821 R 0.824, attribution F1 0.889:
+transcripts of spoken word are a genre no earlier set had), so that it stays an honest check.
+How the model does on a set it was not trained on is also tested in test_model.py.
 """
 
 from pathlib import Path
@@ -110,6 +110,8 @@ def test_second_heldout_set_meets_targets() -> None:
         ("blind-35", 96, 1),
         ("blind-36", 95, 0),
         ("blind-37", 92, 0),
+        ("blind-38", 93, 0),
+        ("blind-39", 95, 0),
     ],
 )
 def test_blind_sets_meet_targets(name: str, items: int, false_alarms: int) -> None:
@@ -131,11 +133,14 @@ def test_forums_set_meets_the_kind_targets_but_keeps_its_namesakes() -> None:
     assert result["false_alarms"] == 0
 
 
-def test_untrained_blind_set_does_not_fall_below_its_first_run() -> None:
-    result = _evaluate(BLIND / "blind-38")
-    assert result["items"] == 93
-    _assert_targets(result, recall=0.83)
-    assert result["false_alarms"] == 0
+def test_untrained_blind_set_does_not_fall_below_what_it_scores() -> None:
+    """blind-40 (podcast, radio and video transcripts) is held out of training. It scores below
+    the targets (docs/matching.md, "Figures"): misheard and split names, namesakes discussed at
+    length, and hosts' banter read as smear."""
+    result = _evaluate(BLIND / "blind-40")
+    assert result["items"] == 92
+    _assert_targets(result, f1=0.88, precision=0.78, recall=0.78)
+    assert result["false_alarms"] <= 3
 
 
 def test_evaluation_counts_also_kinds_and_misses() -> None:
