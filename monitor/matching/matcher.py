@@ -103,7 +103,7 @@ class Matcher:
         """Every hit of every registered activist in `text`, in text order."""
         prepared, scan = prepare_scan(text)
         work = prepared.text
-        found = _Found(uncased=prepared.titled)
+        found = _Found(prepared.titled, prepared.lower_lines)
         surname, check = self._surname, self._check
         for end, (plen, entries) in self._automaton.iter(scan):
             for entry in entries:
@@ -241,9 +241,11 @@ def _nickname(work: str, start: int, end: int, entry: tuple, found: _Found) -> N
     before = work[start - 1] if start else " "
     plural = tail is not None and names.is_plural(tail)
     opens = names.opens_sentence(work, start)
+    if found.in_lower_line(start):
+        return  # the text writes names with capitals: in lower case, it is the common word
     if plural and (found.uncased or opens):
         return
-    if opens and names.written_in_lower_case(work, work[start:end]):
+    if opens and names.written_in_lower_case(work, work[start:end], found.lower_lines):
         return
     if tail is not None and before not in "@./_":
         for aid in ids:
@@ -285,13 +287,17 @@ def _domain(work: str, start: int, end: int, entry: tuple, found: _Found) -> Non
 class _Found:
     """Hits of one text in prepared-text offsets, before they are mapped back."""
 
-    def __init__(self, uncased: bool) -> None:
+    def __init__(self, uncased: bool, lower_lines: tuple[tuple[int, int], ...]) -> None:
         self.uncased = uncased  # an all-lower-case text, title-cased to be matched
+        self.lower_lines = lower_lines  # lines of it without capitals, title-cased likewise
         self.strong: dict[int, list[tuple[str, int, int, str, str]]] = defaultdict(list)
         self.weak: dict[int, list[tuple[str, int, int, str, str]]] = defaultdict(list)
         # Surname candidates not (or not for everybody) paired with a given name:
         # (ids, start, stop, spelling label, case ending, word before).
         self.bare: list[tuple[frozenset[int], int, int, str, str, names.Word | None]] = []
+
+    def in_lower_line(self, at: int) -> bool:
+        return any(start <= at < end for start, end in self.lower_lines)
 
     def add(self, aid: int, how: str, start: int, end: int, note: str) -> None:
         self.strong[aid].append((how, start, end, "full", note))

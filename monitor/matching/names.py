@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from functools import cache, lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, TypeGuard
 
 from monitor.matching import morphology, variants
 from monitor.matching.normalize import fold
@@ -45,8 +45,9 @@ _HONORIFICS = frozenset(
     )
 )
 _PATRONYMIC_WORDS = frozenset(fold(w) for w in ("qızı", "oğlu", "kızı", "кызы", "оглы", "gizi"))
-_PATRONYMIC_ENDINGS = tuple(
-    fold(e) for e in ("ovna", "evna", "ovich", "evich", "овна", "евна", "ична", "ович", "евич")
+# A Russian patronymic, folded (й is и), in any case: Sergeyevna, Сергеевны, Сергеевной, Ивановичу.
+_PATRONYMIC = re.compile(
+    r"\w{2,}(?:ovn|evn|ichn|ovich|evich|овн|евн|ичн|ович|евич)(?:a|y|e|u|oy|oj|em|ои|ою|а|ы|е|у|ем)?$"
 )
 _CONJUNCTIONS = frozenset(fold(w) for w in ("və", "ve", "ilə", "and", "&", "и"))
 _LINKS = (",", "&", " və", " ve", " ilə", " and", " и", " VƏ", " VE", " AND", " И", " Və", " And")
@@ -168,7 +169,7 @@ def is_filler(word: str) -> bool:
     return (
         f in _HONORIFICS
         or f in _PATRONYMIC_WORDS
-        or f.endswith(_PATRONYMIC_ENDINGS)
+        or _PATRONYMIC.match(f) is not None
         or (word.endswith(".") and len(f) == 1)
     )
 
@@ -254,24 +255,34 @@ def given_after(
 
 def _initial_after(work: str, word: Word | None) -> Word | None:
     """The word after a surname, with its full stop if it is an initial ("Mehdiyeva G.",
-    «Багирлы К.», "Kazımova Sh."): the table holds initials with theirs ("g."). A lower-case
-    letter is no initial ("Mehdiyeva v. Azerbaijan", «Мехдиевой г. Баку»: versus, city), and an
-    initial followed by a capitalised word belongs to it ("Mehdiyeva G. Hüseynli"): None."""
-    if not word or len(word[2]) > 2 or work[word[1] : word[1] + 1] != ".":
+    «Багирлы К.», "Kazımova Sh.", with a patronymic's initial after it: «Белоусова М. С.»): the
+    table holds initials with theirs ("g."). A lower-case letter is no initial ("Mehdiyeva v.
+    Azerbaijan", «Мехдиевой г. Баку»: versus, city), and initials followed by a capitalised
+    word belong to it ("Mehdiyeva G. Hüseynli", "Mehdiyeva G. R. Hüseynli"): None."""
+    if not _is_initial(word, work):
         return word
     following = word_after(work, word[1] + 1)
+    if _is_initial(following, work):
+        following = word_after(work, following[1] + 1)
     if not word[2][0].isupper() or (following and following[2][:1].isupper()):
         return None
     return word[0], word[1] + 1, word[2] + ".", word[3]
 
 
+def _is_initial(word: Word | None, work: str) -> TypeGuard[Word]:
+    """Whether `word` is one or two letters followed by a full stop."""
+    return word is not None and len(word[2]) <= 2 and work[word[1] : word[1] + 1] == "."
+
+
 def _surname_follows(work: str, pos: int) -> bool:
     """Whether the word after `pos` is a capitalised word with a surname's suffix (-ova, -yev,
-    -zadə, -ов, ...), bare or with a short case ending ("Həsənovanın", "Гасановой")."""
+    -zadə, -ов, ...), bare or with a short case ending ("Həsənovanın", "Гасановой"), and not a
+    patronymic, which follows the given name in "Белоусова Марина Сергеевна"."""
     word = word_after(work, pos)
     if word is None or not word[2][:1].isupper():
         return False
-    return bool(_SURNAME_SUFFIX.match(fold(word[2])))
+    folded_word = fold(word[2])
+    return bool(_SURNAME_SUFFIX.match(folded_word)) and not _PATRONYMIC.match(folded_word)
 
 
 _SURNAME_SUFFIX = re.compile(r"\w{3,}(?:ova|eva|ov|ev|zade|ова|ева|ов|ев|заде)\w{0,4}$")
@@ -310,19 +321,23 @@ def opens_sentence(work: str, start: int) -> bool:
     return start <= _LOOK_BACK  # nothing but such marks since the text began
 
 
-def written_in_lower_case(work: str, word: str) -> bool:
+def written_in_lower_case(
+    work: str, word: str, lower_lines: tuple[tuple[int, int], ...] = ()
+) -> bool:
     """Whether `work` also has the capitalised `word` in lower case at the start of a word (ı
-    and i both for I, as Turkic and other habits lower it): a text that does uses the common
-    word."""
+    and i both for I, as Turkic and other habits lower it), or has it at all in `lower_lines`
+    (lines title-cased for matching, see `normalize.prepare_scan`): a text that does uses the
+    common word."""
     rest = word[1:]
     firsts = {"I": "ıi", "İ": "i"}.get(word[:1], word[:1].lower())
-    for first in firsts:
-        form = first + rest
-        at = work.find(form)
+    spans = [(first + rest, 0, len(work)) for first in firsts]
+    spans += [(word, start, end) for start, end in lower_lines]
+    for form, start, end in spans:
+        at = work.find(form, start, end)
         while at >= 0:
             if at == 0 or not work[at - 1].isalnum():
                 return True
-            at = work.find(form, at + 1)
+            at = work.find(form, at + 1, end)
     return False
 
 

@@ -10,7 +10,8 @@ Three jobs, kept apart because their costs differ by orders of magnitude:
   returned untouched, so offsets need no map. Text carrying invisible characters, combining marks,
   compatibility letters (fullwidth, mathematical bold), or words mixing Latin and Cyrillic is
   rebuilt by `repair`, which keeps a map back to the original offsets. All-lower-case text is
-  title-cased, because the automaton holds capitalised spellings only (see `matcher`).
+  title-cased, because the automaton holds capitalised spellings only (see `matcher`), and so,
+  for matching, are the lines written wholly in lower case in a text that has capitals.
   The checks run on UTF-8 bytes with `bytes.translate` and `in`, so their cost stays in C.
 * `scan_view` maps the separators that may precede a name, handle or number to a few anchor
   characters, length for length, so that every automaton pattern can begin with an anchor. That
@@ -186,11 +187,14 @@ class Prepared:
 
     `pieces` is empty when `text` is the original character for character. `titled` says the
     original had no capitals and was title-cased to be matched, so its case tells nothing.
+    `lower_lines` are the spans of the lines without capitals in a text that has some, which
+    `prepare_scan` title-cases too (see `_title_lower_lines`).
     """
 
     text: str
     pieces: tuple[Piece, ...] = ()
     titled: bool = False
+    lower_lines: tuple[tuple[int, int], ...] = ()
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map the span `text[start:end]` back to a span of the caller's text."""
@@ -240,9 +244,40 @@ def prepare(text: str) -> Prepared:
 
 
 def prepare_scan(text: str) -> tuple[Prepared, str]:
-    """`prepare` and `scan_view` in one go, encoding the text once."""
+    """`prepare` and `scan_view` in one go, encoding the text once. Lines written in lower case
+    in a text that has capitals are title-cased too (see `_title_lower_lines`)."""
     prepared, data = _prepared(text, None if text.isascii() else encode(text))
+    if not prepared.titled and "\n" in prepared.text:
+        titled = _title_lower_lines(prepared)
+        if titled is not prepared:
+            prepared, data = titled, None if data is None else encode(titled.text)
     return prepared, _scan(prepared.text, data)
+
+
+def _title_lower_lines(prepared: Prepared) -> Prepared:
+    """`prepared` with its lines of `LOWER_LINE_WORDS` words or more that have no capitals
+    title-cased: auto-captions under a headline, comments typed in lower case. A name there
+    is as much the person's as in an all-lower-case text."""
+    text, spans, at = prepared.text, [], 0
+    lines = text.split("\n")
+    if not any(map(str.islower, lines)):
+        return prepared  # nearly every text: checked without a loop in Python
+    for line in lines:
+        end = at + len(line)
+        if line.islower() and line.count(" ") >= LOWER_LINE_WORDS - 1:
+            spans.append((at, end))
+        at = end + 1
+    if not spans:
+        return prepared
+    parts, done = [], 0
+    for start, end in spans:
+        parts += [text[done:start], title_case(text[start:end])]
+        done = end
+    parts.append(text[done:])
+    return Prepared("".join(parts), prepared.pieces, lower_lines=tuple(spans))
+
+
+LOWER_LINE_WORDS = 2
 
 
 def _prepared(text: str, data: bytes | None) -> tuple[Prepared, bytes | None]:

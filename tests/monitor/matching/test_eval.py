@@ -139,7 +139,7 @@ def test_untrained_blind_set_does_not_fall_below_what_it_scores() -> None:
     length, and hosts' banter read as smear."""
     result = _evaluate(BLIND / "blind-40")
     assert result["items"] == 92
-    _assert_targets(result, f1=0.88, precision=0.78, recall=0.78)
+    _assert_targets(result, f1=0.9, precision=0.79, recall=0.8)
     assert result["false_alarms"] <= 3
 
 

@@ -185,6 +185,36 @@ def test_russian_male_given_names_in_a_soft_sign_decline() -> None:
         assert names_found(matcher, text) == {1}, text
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Белоусова Марина Сергеевна выступила.",
+        "Карта на имя Белоусовой Марины Сергеевны, 1986 года рождения.",
+        "Белоусовой Марине Сергеевне пишут.",
+        "Марины Сергеевны Белоусовой нет.",
+        "с Мариной Сергеевной Белоусовой",
+        "Belousova Marina Sergeyevna spoke.",
+        "В графе «пациент» — Белоусова М. С.",
+        "Белоусова М.С. выступила.",
+    ],
+)
+def test_a_russian_name_with_its_patronymic_or_its_initial(text: str) -> None:
+    """Official Russian writes surname, given name and patronymic («Белоусова Марина
+    Сергеевна»), or the surname and both initials («Белоусова М. С.»): the patronymic after
+    the given name is no other person's surname."""
+    matcher = Matcher.build([Registration(1, ("Марина Белоусова", "Marina Belousova"))])
+    assert names_found(matcher, text) == {1}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Белоусова Марина Петрова пришла.", "Белоусова М. С. Иванова пришла.", "Белоусова м. с."],
+)
+def test_initials_or_a_name_that_belong_to_the_next_surname(text: str) -> None:
+    matcher = Matcher.build([Registration(1, ("Марина Белоусова", "Marina Belousova"))])
+    assert names_found(matcher, text) == set()
+
+
 def test_two_letter_initials_stand_after_the_surname_too() -> None:
     matcher = Matcher.build([Registration(1, ("Şəbnəm Kazımova",))])
     assert names_found(matcher, "Kazimova Sh. dedi") == {1}
@@ -263,6 +293,23 @@ def test_a_nickname_in_lower_case_among_capitals_is_the_common_word() -> None:
     # A pen name registered in lower case is written so.
     handle_like = Matcher.build([Registration(1, ("Cavid Rzayev",), nicknames=("qaraqurd_az",))])
     assert names_found(handle_like, "Bloger qaraqurd_az yenə yazıb.") == {1}
+
+
+def test_a_name_in_a_line_written_in_lower_case_under_capitals() -> None:
+    """Auto-captions under a headline, comments typed in lower case: the line is matched as an
+    all-lower-case text would be, but for pen names, which the capitals elsewhere say are
+    written with a capital when they are names."""
+    matcher = Matcher.build(
+        [Registration(1, ("Rəvanə Nağıyeva", "Равана Нагиева"), nicknames=("Gilavar",))]
+    )
+    captions = "Nağıyeva bacıları\n0:14 birincisi rəvanə nağıyeva feminizm adı ilə gəlir"
+    [hit] = [h for h in matcher.find(captions) if h.part == "full"]
+    assert captions[hit.start : hit.end] == hit.matched == "rəvanə nağıyeva"
+    assert names_found(matcher, "Новости\nсегодня равана нагиева выступила") == {1}
+    assert matcher.find("Hava\nsabah güclü gilavar əsəcək") == []
+    assert matcher.find("Gilavar: hava\nsabah güclü gilavar əsəcək") == []  # the wind both times
+    assert names_found(matcher, "Hava\nsabah Gilavar yazacaq") == {1}
+    assert names_found(matcher, "Rəvanə danışdı.\nsonra nağıyeva gəldi") == set()
 
 
 def test_a_text_that_writes_the_nickname_in_lower_case_means_the_common_word() -> None:
