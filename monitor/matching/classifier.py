@@ -103,9 +103,9 @@ OTHER_PARAGRAPH = 0.3
 ADDRESS = 0.25
 ADDRESSED = "<addressed by name>"  # the term of that cue
 LOOKALIKE = 0.4
+LOOKALIKE_MARKED = 0.65
 PLATE = 0.6
 PLATE_TERM = "<a vehicle registration plate>"
-LOOKALIKE_MARKED = 0.65
 # A text this short (in words, when one window covers it all) is a post about one thing.
 SHORT_POST_WORDS = 80
 SHORT_POST_PARAGRAPH = 0.7
