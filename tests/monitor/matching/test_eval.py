@@ -8,12 +8,13 @@ data/heldout2 have other people and texts, written to check that rules and lexic
 
 The blind sets in tests/data/blind-* were written by sessions that saw neither the classifier nor
 another set. Each one's first-run figures are recorded in docs/matching.md ("Figures"); since
-then blind-1 to blind-39 have been used to tune the lexicons and rules (blind-1 to blind-7, and
-blind-38's misses for the plate and thread rules) and to train the kind model (all of them), so
-here they are held to the targets (blind-34's attribution to less, see its test). blind-40 has
-been neither trained nor tuned on: its test guards what the shipped model scores on it (its
-first run, with the model trained up to blind-37, was P 0.821 R 0.824, attribution F1 0.889:
-transcripts of spoken word are a genre no earlier set had), so that it stays an honest check.
+then blind-1 to blind-41 have been used to tune the lexicons and rules (blind-1 to blind-7,
+blind-38's misses for the plate and thread rules, blind-40's for the patronymic and lower-case
+line rules) and to train the kind model (all of them), so here they are held to the targets
+(the attribution of blind-34, 40 and 41 to less, see their test). blind-42 has been neither
+trained nor tuned on: its test guards what the shipped model scores on it (its first run, with
+the model trained up to blind-39, was P 0.796 R 0.630: text recovered from images is a genre
+no earlier set had), so that it stays an honest check.
 How the model does on a set it was not trained on is also tested in test_model.py.
 """
 
@@ -121,26 +122,35 @@ def test_blind_sets_meet_targets(name: str, items: int, false_alarms: int) -> No
     assert result["false_alarms"] <= false_alarms
 
 
-def test_forums_set_meets_the_kind_targets_but_keeps_its_namesakes() -> None:
-    """blind-34 is trained on, but people who are not the registered person stay found: exact
-    namesakes (a gynaecologist, a speech therapist, a paediatrician, a tutor, a car seller) and
-    a pen name that is a common word (Чайка: gulls, a car; docs/matching.md, "Known limits").
-    Its first run read four of them as harmful; since such people train as plain mentions
-    (training.NOT_MEANT), none is."""
-    result = _evaluate(BLIND / "blind-34")
-    assert result["items"] == 96
-    _assert_targets(result, f1=0.93)
+@pytest.mark.parametrize(
+    "name,items,f1",
+    [("blind-34", 96, 0.93), ("blind-40", 92, 0.9), ("blind-41", 92, 0.92)],
+)
+def test_sets_that_meet_the_kind_targets_but_keep_their_namesakes(
+    name: str, items: int, f1: float
+) -> None:
+    """Trained on, but people who are not the registered person stay found, and some who are
+    stay unfound, which training cannot change (docs/matching.md, "Known limits"): blind-34
+    (forums, classifieds) has exact namesakes (a gynaecologist, a speech therapist, a
+    paediatrician, a tutor, a car seller) and a pen name that is a common word (Чайка: gulls, a
+    car); blind-40 and 41 (transcripts of spoken word) have namesakes discussed at length (a
+    footballer, a district official, an MP) and names that speech recognition split or misheard.
+    Since people found but not meant train as plain mentions (training.NOT_MEANT), none of them
+    raises an alarm."""
+    result = _evaluate(BLIND / name)
+    assert result["items"] == items
+    _assert_targets(result, f1=f1)
     assert result["false_alarms"] == 0
 
 
 def test_untrained_blind_set_does_not_fall_below_what_it_scores() -> None:
-    """blind-40 (podcast, radio and video transcripts) is held out of training. It scores below
-    the targets (docs/matching.md, "Figures"): misheard and split names, namesakes discussed at
-    length, and hosts' banter read as smear."""
-    result = _evaluate(BLIND / "blind-40")
-    assert result["items"] == 92
-    _assert_targets(result, f1=0.9, precision=0.79, recall=0.8)
-    assert result["false_alarms"] <= 3
+    """blind-42 (text from images: memes, screenshots, leaflets, alt text, scanned papers) is
+    held out of training. It scores below the targets (docs/matching.md, "Figures"): smears
+    told by describing a picture, and impersonations read as leaks."""
+    result = _evaluate(BLIND / "blind-42")
+    assert result["items"] == 95
+    _assert_targets(result, f1=0.92, precision=0.78, recall=0.59)
+    assert result["false_alarms"] <= 2
 
 
 def test_evaluation_counts_also_kinds_and_misses() -> None:
