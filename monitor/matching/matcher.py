@@ -483,10 +483,15 @@ def _token_patterns(
     token: str, role: str, gender: Gender, as_written: bool
 ) -> tuple[tuple[_PatternKey, str], ...]:
     """((pattern, endings, endings after the given name), label) for every spelling and case
-    form of a name token; `as_written` keeps its lower-case spellings too."""
+    form of a name token; `as_written` keeps its lower-case spellings too, and a token with
+    capitals inside (the pen name VüsalTV) is sought as written as well."""
     out: dict[_PatternKey, str] = {}
-    for s in names.spellings(token, role, gender):
-        for form in variants.case_forms(s.stem, as_written):
+    inner_capitals = token[1:] != token[1:].lower()
+    for i, s in enumerate(names.spellings(token, role, gender)):
+        forms = variants.case_forms(s.stem, as_written)
+        if i == 0 and inner_capitals:  # the token's own spelling comes first
+            forms |= {token}
+        for form in forms:
             out.setdefault((" " + scan_pattern(form), s.endings, s.after_given), s.label)
     return tuple(out.items())
 

@@ -56,6 +56,7 @@ _LINK_LAST = frozenset([link[-1] for link in _LINKS] + [" ", "\t", "\u00a0"])
 _NOBODY: frozenset[int] = frozenset()
 _APOSTROPHES = "'’ʼ`"
 _NO_APOSTROPHES = str.maketrans("", "", _APOSTROPHES)
+_JOINERS = _APOSTROPHES + "-"  # what may stand between a name and its ending
 _MAX_FILLERS = 2
 _MAX_COORDINATED = 3
 _REACH = 48
@@ -67,6 +68,7 @@ _BACK = re.compile(
 )
 _FORWARD = re.compile(r"[ \t\u00a0\u202f\u2009]*((?:[^\W\d_]|['’ʼ`-])+)")
 _TAIL = re.compile(r"[^\W\d_]*(?:['’ʼ`][^\W\d_]+)?")
+_HYPHEN_TAIL = re.compile(r"-([^\W\d_]+)")
 # Characters (and the end of the text, "") that neither begin nor continue a word, nor are spaces:
 # `ending`, `word_after` and their regular expressions agree that no word starts there.
 _NOT_WORD = frozenset(("", *',.;:!?()[]{}<>"«»“”„/\\|@#%&*+=~_0123456789\n\r\f\v'))
@@ -289,9 +291,16 @@ _SURNAME_SUFFIX = re.compile(r"\w{3,}(?:ova|eva|ov|ev|zade|ова|ева|ов|е
 
 
 def ending(work: str, end: int, endings: frozenset[str]) -> str | None:
-    """The case ending after a stem if the stem takes it; None when the word goes on."""
+    """The case ending after a stem if the stem takes it; None when the word goes on. A hyphen
+    may stand where an apostrophe does, as Azerbaijani writes endings after abbreviations and
+    capitals (VüsalTV-də, AzTV-nin); a word after a hyphen that is no ending leaves the name
+    bare (Həsənova-Dadaşova)."""
     if work[end : end + 1] in _NOT_WORD:  # the word ends here (the common case)
         return "" if "" in endings else None
+    if work[end] == "-":
+        hyphen = _HYPHEN_TAIL.match(work, end)
+        if hyphen and fold(hyphen.group(1)) in endings:
+            return hyphen.group()
     m = _TAIL.match(work, end)
     tail = m.group() if m else ""
     if fold(tail.translate(_NO_APOSTROPHES)) in endings:
@@ -302,12 +311,12 @@ def ending(work: str, end: int, endings: frozenset[str]) -> str | None:
 def is_plural(tail: str) -> bool:
     """Whether an Azerbaijani case ending begins with the plural -lar/-lər: a name in the
     plural is a common noun ("qaratoyuqlar", blackbirds), not the person it names."""
-    return fold(tail.lstrip(_APOSTROPHES))[:3] in ("lar", "ler")
+    return fold(tail.lstrip(_JOINERS))[:3] in ("lar", "ler")
 
 
 def note(label: str, tail: str) -> str:
     """How a name matched, for people tuning registrations."""
-    bare = tail.lstrip(_APOSTROPHES)
+    bare = tail.lstrip(_JOINERS)
     return f"{label}, case ending -{bare}" if bare else label
 
 

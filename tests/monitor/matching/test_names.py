@@ -312,6 +312,30 @@ def test_a_name_in_a_line_written_in_lower_case_under_capitals() -> None:
     assert names_found(matcher, "Rəvanə danışdı.\nsonra nağıyeva gəldi") == set()
 
 
+@pytest.mark.parametrize(
+    ("text", "matched"),
+    [
+        ("Salam! Mən Gülnarə Mehdiyevayam, köhnə səhifəm bloklanıb.", "Gülnarə Mehdiyevayam"),
+        ("Sən Gülnarə Mehdiyevasan, xain!", "Gülnarə Mehdiyevasan"),
+        ("Gülnarə Mehdiyeva-nın yazısı", "Gülnarə Mehdiyeva-nın"),
+        ("Gülnarə Mehdiyeva-Dadaşova gəldi.", "Gülnarə Mehdiyeva"),
+    ],
+)
+def test_azerbaijani_i_am_you_are_and_hyphenated_endings(
+    gulnara: Matcher, text: str, matched: str
+) -> None:
+    """ "Mən … -yam" (I am) is how a fake account signs in a person's name; a hyphen may stand
+    where an apostrophe does before an ending, and a word after it that is no ending leaves the
+    name bare."""
+    assert [h.matched for h in gulnara.find(text)] == [matched]
+
+
+def test_a_pen_name_with_capitals_inside_is_sought_as_written() -> None:
+    matcher = Matcher.build([Registration(1, ("Vüsal Əzimov",), nicknames=("VüsalTV",))])
+    for text in ("Biz VüsalTV-də danışdıq.", "VüsalTV yayımı", "VÜSALTV yayımı", "Vusaltv"):
+        assert names_found(matcher, text) == {1}, text
+
+
 def test_a_text_that_writes_the_nickname_in_lower_case_means_the_common_word() -> None:
     """Stage name Qaraquş is also the golden eagle: a text that writes qaraquş in lower case is
     about birds, so its capital at the start of a sentence is no name either."""
