@@ -223,8 +223,11 @@ def encode(text: str) -> bytes:
 def needs_repair(text: str, data: bytes | None = None) -> bool:
     """Whether the text hides characters or look-alikes that clean matching would miss.
 
-    Each test is a substring search over the UTF-8 bytes, which runs in C at memory speed.
+    Each test is a substring search over the UTF-8 bytes, which runs in C at memory speed. A
+    word hyphenated across a line break (OCR of a poster: "РАХМА-\nНОВ") needs repair too.
     """
+    if "-\n" in text and _LINE_BREAK_HYPHEN.search(text):
+        return True
     if text.isascii():
         return False
     if any(c in text for c in _ANOMALY_CHARS):
@@ -281,7 +284,7 @@ LOWER_LINE_WORDS = 2
 
 
 def _prepared(text: str, data: bytes | None) -> tuple[Prepared, bytes | None]:
-    if data is not None and needs_repair(text, data):
+    if needs_repair(text, data):
         prepared = repair(text)
         data = None if prepared.text.isascii() else encode(prepared.text)
     else:
@@ -304,12 +307,15 @@ def title_case(text: str) -> str:
     return "".join(chars)
 
 
-# Characters `repair` rewrites: invisible ones, combining marks, compatibility letters.
+# A hyphen and a line break inside a word, which `repair` drops: the word is joined again.
+_LINE_BREAK_HYPHEN = re.compile(r"(?<=[^\W\d_])-\n(?=[^\W\d_])")
+# What `repair` rewrites: invisible characters, combining marks, compatibility letters, and
+# words hyphenated across a line break.
 _REWRITE = re.compile(
     "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
     "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\U0001bca0-\U0001bca3"
     "\U0001d173-\U0001d17a\U000e0000-\U000e0fff\u0300-\u036f\u01dd\u018e"
-    "\u2100-\u214f\u2460-\u24ff\uff01-\uff5e\U0001d400-\U0001d7ff]+"
+    "\u2100-\u214f\u2460-\u24ff\uff01-\uff5e\U0001d400-\U0001d7ff]+|" + _LINE_BREAK_HYPHEN.pattern
 )
 _TURNED_E = str.maketrans({"ǝ": "ə", "Ǝ": "Ə"})
 _WORD = re.compile(r"[^\W\d_]+")
@@ -345,6 +351,8 @@ def repair(text: str) -> Prepared:
 
 
 def _rewrite(run: str) -> str:
+    if run == "-\n":
+        return ""  # a word hyphenated across a line break
     composed = unicodedata.normalize("NFKC", run).translate(_TURNED_E)
     return "".join(c for c in composed if ord(c) not in INVISIBLE and not unicodedata.combining(c))
 

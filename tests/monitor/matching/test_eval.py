@@ -149,7 +149,7 @@ def test_untrained_blind_set_does_not_fall_below_what_it_scores() -> None:
     told by describing a picture, and impersonations read as leaks."""
     result = _evaluate(BLIND / "blind-42")
     assert result["items"] == 95
-    _assert_targets(result, f1=0.92, precision=0.78, recall=0.59)
+    _assert_targets(result, f1=0.93, precision=0.79, recall=0.61)
     assert result["false_alarms"] <= 2
 
 

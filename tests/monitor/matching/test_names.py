@@ -330,6 +330,13 @@ def test_azerbaijani_i_am_you_are_and_hyphenated_endings(
     assert [h.matched for h in gulnara.find(text)] == [matched]
 
 
+def test_a_name_hyphenated_across_a_line_break() -> None:
+    matcher = Matcher.build([Registration(1, ("Тимур Рахманов", "Timur Rakhmanov"))])
+    text = "РАЗЫСКИВАЕТСЯ\nТИМУР РАХМА-\nНОВ\n«журналист»"
+    [hit] = matcher.find(text)
+    assert text[hit.start : hit.end] == hit.matched == "ТИМУР РАХМА-\nНОВ"
+
+
 def test_a_pen_name_with_capitals_inside_is_sought_as_written() -> None:
     matcher = Matcher.build([Registration(1, ("Vüsal Əzimov",), nicknames=("VüsalTV",))])
     for text in ("Biz VüsalTV-də danışdıq.", "VüsalTV yayımı", "VÜSALTV yayımı", "Vusaltv"):

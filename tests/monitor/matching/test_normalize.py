@@ -52,7 +52,21 @@ def test_hostile_text_is_repaired_with_offsets(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["Gülnarə Mehdiyeva", "Гюльнара Мехдиева", "plain ascii", "«Цитата» — тире"]
+    ("text", "joined"),
+    [("MEHDİYE-\nVA", "MEHDİYEVA"), ("РАХМА-\nНОВ", "РАХМАНОВ"), ("Rakhma-\nnov", "Rakhmanov")],
+)
+def test_a_word_hyphenated_across_a_line_break_is_joined(text: str, joined: str) -> None:
+    """OCR of posters and scanned papers breaks words at line ends: the matcher must see them
+    whole, and the offsets still lead back to the original."""
+    assert needs_repair(text)
+    prepared = prepare(f"x {text} y")
+    assert prepared.text == f"x {joined} y"
+    assert prepared.to_original(2, 2 + len(joined)) == (2, 2 + len(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Gülnarə Mehdiyeva", "Гюльнара Мехдиева", "plain ascii", "«Цитата» — тире", "a list -\nb"],
 )
 def test_clean_text_is_left_alone(text: str) -> None:
     assert not needs_repair(text)
