@@ -12,6 +12,11 @@ def gulnara() -> Matcher:
     return Matcher.build([GULNARA])
 
 
+@pytest.fixture(scope="module")
+def belousova() -> Matcher:
+    return Matcher.build([Registration(1, ("Марина Белоусова", "Marina Belousova"))])
+
+
 def names_found(matcher: Matcher, text: str) -> set[int]:
     return {h.activist_id for h in matcher.find(text) if h.part == "full"}
 
@@ -198,21 +203,19 @@ def test_russian_male_given_names_in_a_soft_sign_decline() -> None:
         "Белоусова М.С. выступила.",
     ],
 )
-def test_a_russian_name_with_its_patronymic_or_its_initial(text: str) -> None:
+def test_a_russian_name_with_its_patronymic_or_its_initial(belousova: Matcher, text: str) -> None:
     """Official Russian writes surname, given name and patronymic («Белоусова Марина
     Сергеевна»), or the surname and both initials («Белоусова М. С.»): the patronymic after
     the given name is no other person's surname."""
-    matcher = Matcher.build([Registration(1, ("Марина Белоусова", "Marina Belousova"))])
-    assert names_found(matcher, text) == {1}
+    assert names_found(belousova, text) == {1}
 
 
 @pytest.mark.parametrize(
     "text",
     ["Белоусова Марина Петрова пришла.", "Белоусова М. С. Иванова пришла.", "Белоусова м. с."],
 )
-def test_initials_or_a_name_that_belong_to_the_next_surname(text: str) -> None:
-    matcher = Matcher.build([Registration(1, ("Марина Белоусова", "Marina Belousova"))])
-    assert names_found(matcher, text) == set()
+def test_initials_or_a_name_that_belong_to_the_next_surname(belousova: Matcher, text: str) -> None:
+    assert names_found(belousova, text) == set()
 
 
 def test_two_letter_initials_stand_after_the_surname_too() -> None:
@@ -324,7 +327,7 @@ def test_a_name_in_a_line_written_in_lower_case_under_capitals() -> None:
 def test_azerbaijani_i_am_you_are_and_hyphenated_endings(
     gulnara: Matcher, text: str, matched: str
 ) -> None:
-    """ "Mən … -yam" (I am) is how a fake account signs in a person's name; a hyphen may stand
+    """A fake account signs in a person's name with "Mən … -yam" (I am); a hyphen may stand
     where an apostrophe does before an ending, and a word after it that is no ending leaves the
     name bare."""
     assert [h.matched for h in gulnara.find(text)] == [matched]
