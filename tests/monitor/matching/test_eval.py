@@ -8,13 +8,13 @@ data/heldout2 have other people and texts, written to check that rules and lexic
 
 The blind sets in tests/data/blind-* were written by sessions that saw neither the classifier nor
 another set. Each one's first-run figures are recorded in docs/matching.md ("Figures"); since
-then blind-1 to blind-43 have been used to tune the lexicons and rules (blind-1 to blind-7, and
+then blind-1 to blind-45 have been used to tune the lexicons and rules (blind-1 to blind-7, and
 the misses of blind-38, 40 and 43 for the plate, thread, patronymic, lower-case line, ending and
 line-break rules) and to train the kind model (all of them), so here they are held to the
-targets (the attribution of blind-34 and 40 … 43 to less, see their test). blind-44 has been
+targets (the attribution of blind-34 and 40 … 44 to less, see their test). blind-46 has been
 neither trained nor tuned on: its test guards what the shipped model scores on it (its first
-run, with the model trained up to blind-41, was P 0.895 R 0.870 but attribution F1 0.847:
-encyclopedia and wiki text is a genre no earlier set had), so that it stays an honest check.
+run, with the model trained up to blind-43, was P 0.959 R 0.833: institutions' pages are a
+genre no earlier set had), so that it stays an honest check.
 How the model does on a set it was not trained on is also tested in test_model.py.
 """
 
@@ -113,6 +113,7 @@ def test_second_heldout_set_meets_targets() -> None:
         ("blind-37", 92, 0),
         ("blind-38", 93, 0),
         ("blind-39", 95, 0),
+        ("blind-45", 95, 0),
     ],
 )
 def test_blind_sets_meet_targets(name: str, items: int, false_alarms: int) -> None:
@@ -130,6 +131,7 @@ def test_blind_sets_meet_targets(name: str, items: int, false_alarms: int) -> No
         ("blind-41", 92, 0.92),
         ("blind-42", 95, 0.93),
         ("blind-43", 95, 0.91),
+        ("blind-44", 95, 0.84),
     ],
 )
 def test_sets_that_meet_the_kind_targets_but_keep_their_namesakes(
@@ -141,7 +143,8 @@ def test_sets_that_meet_the_kind_targets_but_keep_their_namesakes(
     paediatrician, a tutor, a car seller) and a pen name that is a common word (Чайка: gulls, a
     car); blind-40 and 41 (transcripts of spoken word) have namesakes discussed at length (a
     footballer, a district official, an MP) and names that speech recognition split or misheard;
-    blind-42 and 43 (text from images) namesakes in captions and names that OCR misread.
+    blind-42 and 43 (text from images) namesakes in captions and names that OCR misread;
+    blind-44 (wiki text) namesakes with pages of their own.
     Since people found but not meant train as plain mentions (training.NOT_MEANT), none of them
     raises an alarm."""
     result = _evaluate(BLIND / name)
@@ -151,13 +154,13 @@ def test_sets_that_meet_the_kind_targets_but_keep_their_namesakes(
 
 
 def test_untrained_blind_set_does_not_fall_below_what_it_scores() -> None:
-    """blind-44 (encyclopedia and wiki text: biographies, edit diffs, talk pages) is held out
-    of training. Its kinds meet the targets but its attribution does not (docs/matching.md,
-    "Figures"): namesakes with pages of their own, and three false alarms."""
-    result = _evaluate(BLIND / "blind-44")
-    assert result["items"] == 95
-    _assert_targets(result, f1=0.84, precision=0.89, recall=0.87)
-    assert result["false_alarms"] <= 3
+    """blind-46 (institutions' pages: universities, schools, employers, associations) is held
+    out of training. It meets the precision and attribution targets but not recall
+    (docs/matching.md, "Figures")."""
+    result = _evaluate(BLIND / "blind-46")
+    assert result["items"] == 92
+    _assert_targets(result, recall=0.79)
+    assert result["false_alarms"] == 0
 
 
 def test_evaluation_counts_also_kinds_and_misses() -> None:
