@@ -331,10 +331,10 @@ def _scare_quotes(window: Window, anchors: list[tuple[int, int]]) -> list[Cue]:
         inner = window.work[a + 1 : b - 1].strip()
         if not inner or not inner[0].islower() or len(inner.split()) > _SCARE_QUOTE_WORDS:
             continue
-        first = bisect.bisect_left(window.starts, a)
-        last = bisect.bisect_right(window.ends, b) - 1
-        if first > last:
+        tokens = window.tokens_within(a, b)
+        if tokens is None:
             continue
+        first, last = tokens
         distance, _ = _closeness(window, anchors, first, last)
         start, end = window.original(first, last)
         term = f"“{inner.lower()}”"  # full weight anywhere near: they colour the whole piece
@@ -353,10 +353,10 @@ def _plates(window: Window, anchors: list[tuple[int, int]]) -> list[Cue]:
         return []
     cues = []
     for match in _PLATE.finditer(window.work, *window.bounds):
-        first = bisect.bisect_left(window.starts, match.start())
-        last = bisect.bisect_right(window.ends, match.end()) - 1
-        if first > last:
+        tokens = window.tokens_within(*match.span())
+        if tokens is None:
             continue
+        first, last = tokens
         distance, closeness = _closeness(window, anchors, first, last)
         start, end = window.original(first, last)
         weight = round(PLATE * closeness, 4)

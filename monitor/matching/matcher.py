@@ -236,13 +236,13 @@ def _nickname(work: str, start: int, end: int, entry: tuple, found: _Found) -> N
     text, line or sentence ("qaratoyuqlar", blackbirds; "Qaranquşlar qayıdır", swallows come
     back), or at such a start in a text that also writes it in lower case (a weather report
     on the wind гилавар that begins a sentence with it)."""
+    if found.in_lower_line(start):
+        return  # the text writes names with capitals: in lower case, it is the common word
     _, endings, ids, label, _after_given = entry
     tail = names.ending(work, end, endings)
     before = work[start - 1] if start else " "
     plural = tail is not None and names.is_plural(tail)
     opens = names.opens_sentence(work, start)
-    if found.in_lower_line(start):
-        return  # the text writes names with capitals: in lower case, it is the common word
     if plural and (found.uncased or opens):
         return
     if opens and names.written_in_lower_case(work, work[start:end], found.lower_lines):

@@ -138,6 +138,12 @@ class Window:
         a, b = self.prepared.to_original(self.starts[first], self.ends[last])
         return self.shift + a, self.shift + b
 
+    def tokens_within(self, start: int, end: int) -> tuple[int, int] | None:
+        """First and last token lying wholly inside work[start:end], or None if none does."""
+        first = bisect.bisect_left(self.starts, start)
+        last = bisect.bisect_right(self.ends, end) - 1
+        return (first, last) if first <= last else None
+
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Token indices covering an original-text span (the nearest token if none does)."""
         if not self.starts:

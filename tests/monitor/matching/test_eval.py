@@ -11,10 +11,10 @@ another set. Each one's first-run figures are recorded in docs/matching.md ("Fig
 then blind-1 to blind-45 have been used to tune the lexicons and rules (blind-1 to blind-7, and
 the misses of blind-38, 40 and 43 for the plate, thread, patronymic, lower-case line, ending and
 line-break rules) and to train the kind model (all of them), so here they are held to the
-targets (the attribution of blind-34 and 40 … 44 to less, see their test). blind-46 has been
-neither trained nor tuned on: its test guards what the shipped model scores on it (its first
-run, with the model trained up to blind-43, was P 0.959 R 0.833: institutions' pages are a
-genre no earlier set had), so that it stays an honest check.
+targets (the attribution of blind-34 and 40 … 44 to less, see `ATTRIBUTION_FLOORS`).
+blind-46 has been neither trained nor tuned on: its test guards what the shipped model scores
+on it (its first run, with the model trained up to blind-43, was P 0.959 R 0.833:
+institutions' pages are a genre no earlier set had), so that it stays an honest check.
 How the model does on a set it was not trained on is also tested in test_model.py.
 """
 
@@ -108,49 +108,44 @@ def test_second_heldout_set_meets_targets() -> None:
         ("blind-31", 96, 1),
         ("blind-32", 96, 0),
         ("blind-33", 96, 1),
+        ("blind-34", 96, 0),
         ("blind-35", 96, 1),
         ("blind-36", 95, 0),
         ("blind-37", 92, 0),
         ("blind-38", 93, 0),
         ("blind-39", 95, 0),
+        ("blind-40", 92, 0),
+        ("blind-41", 92, 0),
+        ("blind-42", 95, 0),
+        ("blind-43", 95, 0),
+        ("blind-44", 95, 0),
         ("blind-45", 95, 0),
     ],
 )
 def test_blind_sets_meet_targets(name: str, items: int, false_alarms: int) -> None:
     result = _evaluate(BLIND / name)
     assert result["items"] == items
-    _assert_targets(result)
+    _assert_targets(result, f1=ATTRIBUTION_FLOORS.get(name, 0.95))
     assert result["false_alarms"] <= false_alarms
 
 
-@pytest.mark.parametrize(
-    "name,items,f1",
-    [
-        ("blind-34", 96, 0.93),
-        ("blind-40", 92, 0.9),
-        ("blind-41", 92, 0.92),
-        ("blind-42", 95, 0.93),
-        ("blind-43", 95, 0.91),
-        ("blind-44", 95, 0.84),
-    ],
-)
-def test_sets_that_meet_the_kind_targets_but_keep_their_namesakes(
-    name: str, items: int, f1: float
-) -> None:
-    """Trained on, but people who are not the registered person stay found, and some who are
-    stay unfound, which training cannot change (docs/matching.md, "Known limits"): blind-34
-    (forums, classifieds) has exact namesakes (a gynaecologist, a speech therapist, a
-    paediatrician, a tutor, a car seller) and a pen name that is a common word (Чайка: gulls, a
-    car); blind-40 and 41 (transcripts of spoken word) have namesakes discussed at length (a
-    footballer, a district official, an MP) and names that speech recognition split or misheard;
-    blind-42 and 43 (text from images) namesakes in captions and names that OCR misread;
-    blind-44 (wiki text) namesakes with pages of their own.
-    Since people found but not meant train as plain mentions (training.NOT_MEANT), none of them
-    raises an alarm."""
-    result = _evaluate(BLIND / name)
-    assert result["items"] == items
-    _assert_targets(result, f1=f1)
-    assert result["false_alarms"] == 0
+# Sets trained on whose attribution stays below the target: people who are not the registered
+# person stay found, and some who are stay unfound, which training cannot change
+# (docs/matching.md, "Known limits"). blind-34 (forums, classifieds) has exact namesakes (a
+# gynaecologist, a speech therapist, a paediatrician, a tutor, a car seller) and a pen name that
+# is a common word (Чайка: gulls, a car); blind-40 and 41 (transcripts of spoken word) have
+# namesakes discussed at length (a footballer, a district official, an MP) and names that speech
+# recognition split or misheard; blind-42 and 43 (text from images) namesakes in captions and
+# names that OCR misread; blind-44 (wiki text) namesakes with pages of their own. Since people
+# found but not meant train as plain mentions (training.NOT_MEANT), none of them raises an alarm.
+ATTRIBUTION_FLOORS = {
+    "blind-34": 0.93,
+    "blind-40": 0.9,
+    "blind-41": 0.92,
+    "blind-42": 0.93,
+    "blind-43": 0.91,
+    "blind-44": 0.84,
+}
 
 
 def test_untrained_blind_set_does_not_fall_below_what_it_scores() -> None:
