@@ -18,7 +18,7 @@ which the classifier uses to measure how close a cue stands.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -26,7 +26,8 @@ import ahocorasick
 
 from monitor.matching import identifiers, names, variants
 from monitor.matching.morphology import Gender, gender_of
-from monitor.matching.normalize import Prepared, fold, prepare_scan, scan_pattern
+from monitor.matching.names import SPLIT_LABEL
+from monitor.matching.normalize import Prepared, fold, prepare_scan, scan_pattern, title_case
 from monitor.matching.windows import merge_spans
 
 HOW = ("name", "nickname", "handle", "email", "phone", "profile_url", "domain")
@@ -64,7 +65,7 @@ class Hit:
 
 
 # Kinds of automaton entries. Entries are plain tuples: the per-candidate loop stays cheap.
-_SURNAME, _NICK, _HANDLE, _EMAIL, _PHONE, _DOMAIN = range(6)
+_SURNAME, _NICK, _HANDLE, _EMAIL, _PHONE, _DOMAIN, _SPLIT = range(7)
 _SUPPORT_REACH = 600
 
 
@@ -132,6 +133,8 @@ class Matcher:
             _email(work, end - plen, end, entry, found)
         elif kind == _PHONE:
             _phone(work, end - plen + entry[2], end, entry, found)
+        elif kind == _SPLIT:
+            self._split(work, end - plen + 1, end, entry, found)
         else:
             _domain(work, end - plen + entry[3], end, entry, found)
 
@@ -161,6 +164,13 @@ class Matcher:
                 found.add(aid, "name", first, last, note)
         if len(spans) < len(ids):
             found.bare.append((ids, start, stop, label, tail, before))
+
+    def _split(self, work: str, start: int, end: int, entry: tuple, found: _Found) -> None:
+        """A surname split before its suffix ("nağı yeva", "керим ов") is the surname only in
+        text written in lower case, where speech recognition writes a long name it does not
+        know as the words it does; elsewhere "Abbas Ov" is two words."""
+        if found.uncased or found.in_lower_line(start):
+            self._surname(work, start, end, entry, found)
 
     def _after_given(
         self,
@@ -361,6 +371,7 @@ _LABEL_RANK = {
     "transliteration": 1,
     "Cyrillic": 2,
     "transliterated from Cyrillic": 3,
+    SPLIT_LABEL: 4,
 }
 
 
@@ -413,6 +424,7 @@ class _Builder:
     def finish(self) -> Matcher:
         values: dict[str, list[tuple]] = defaultdict(list)
         self._names(values, self.surnames, _SURNAME, "surname")
+        self._names(values, self.surnames, _SPLIT, "surname", _split_patterns)
         self._names(values, self.nicknames, _NICK, "given")
         self._identifiers(values)
         automaton = ahocorasick.Automaton()
@@ -429,13 +441,14 @@ class _Builder:
         groups: dict[tuple[str, Gender], set[int]],
         kind: int,
         role: str,
+        patterns: Callable[..., tuple[tuple[_PatternKey, str], ...]] | None = None,
     ) -> None:
         by_key: dict[tuple[str, frozenset[str], frozenset[str]], list[set[int]]] = {}
         labels: dict[str, str] = {}
         for (token, gender), aids in groups.items():
             # A pen name registered in lower case (qaraqurd_az) is written so: sought as it is.
             as_written = kind == _NICK and token[:1].islower()
-            for key, label in _token_patterns(token, role, gender, as_written):
+            for key, label in (patterns or _token_patterns)(token, role, gender, as_written):
                 sets = by_key.get(key)
                 if sets is None:
                     by_key[key] = [aids]
@@ -493,6 +506,20 @@ def _token_patterns(
             forms |= {token}
         for form in forms:
             out.setdefault((" " + scan_pattern(form), s.endings, s.after_given), s.label)
+    return tuple(out.items())
+
+
+def _split_patterns(
+    token: str, role: str, gender: Gender, _as_written: bool
+) -> tuple[tuple[_PatternKey, str], ...]:
+    """The surname's spellings split before their suffix, title-cased as lower-case lines are
+    (see `Matcher._split`): one pattern per spelling that has such a suffix."""
+    out: dict[_PatternKey, str] = {}
+    for s in names.spellings(token, role, gender):
+        split = names.split_at_suffix(s.stem)
+        if split:
+            key = (" " + scan_pattern(title_case(split)), s.endings, s.after_given)
+            out.setdefault(key, SPLIT_LABEL)
     return tuple(out.items())
 
 

@@ -314,6 +314,24 @@ def is_plural(tail: str) -> bool:
     return fold(tail.lstrip(_JOINERS))[:3] in ("lar", "ler")
 
 
+SPLIT_LABEL = "split by speech recognition"
+# Suffixes before which speech recognition splits a surname it does not know, writing its root
+# as the given name it does know: "nağı yeva", "hüseyn li", "керим ов". Latin -ev/-eva are left
+# out: "ev" is Azerbaijani for home ("ramin əli evdə").
+_SPLIT_SUFFIXES = ("zadə", "zade", "yeva", "yev", "ova", "ov", "lı", "li", "lu", "lü")
+_SPLIT_SUFFIXES_CYRILLIC = ("заде", "ева", "ев", "ова", "ов", "лы", "ли")
+
+
+def split_at_suffix(stem: str) -> str | None:
+    """`stem` with a space before its surname suffix, or None when it has none or the root
+    left would be shorter than three letters."""
+    suffixes = _SPLIT_SUFFIXES_CYRILLIC if variants.is_cyrillic(stem) else _SPLIT_SUFFIXES
+    for suffix in suffixes:
+        if stem.endswith(suffix) and len(stem) - len(suffix) >= 3:
+            return f"{stem[: -len(suffix)]} {suffix}"
+    return None
+
+
 def note(label: str, tail: str) -> str:
     """How a name matched, for people tuning registrations."""
     bare = tail.lstrip(_JOINERS)

@@ -316,6 +316,33 @@ def test_a_name_in_a_line_written_in_lower_case_under_capitals() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("0:14 bu gün nigar hüseyn li haqqında danışırıq", {1}),
+        ("Efir\nhə bəli tural abbas ov özünü jurnalist adlandırır", {2}),
+        ("сегодня у нас турал аббас ова нет", {2}),  # the genitive's ending after the suffix
+        ("Nigar Hüseyn Li gəldi.", set()),  # capitals: two words, as written
+        ("Tural Abbas Ov edir.", set()),
+        ("Efir\nbu gün nigar hüseyn haqqında", set()),  # the root alone is no surname
+    ],
+)
+def test_a_surname_that_speech_recognition_split_before_its_suffix(
+    text: str, found: set[int]
+) -> None:
+    """A recogniser writes a long name it does not know as words it does: the root, which is
+    often a given name, and the suffix (nağı yeva, керим ов). Sought in lower-case text only."""
+    matcher = Matcher.build(
+        [
+            Registration(1, ("Nigar Hüseynli",)),
+            Registration(2, ("Tural Abbasov", "Турал Аббасов")),
+        ]
+    )
+    assert names_found(matcher, text) == found
+    for hit in matcher.find(text):
+        assert hit.note.startswith("split by speech recognition")
+
+
+@pytest.mark.parametrize(
     ("text", "matched"),
     [
         ("Salam! Mən Gülnarə Mehdiyevayam, köhnə səhifəm bloklanıb.", "Gülnarə Mehdiyevayam"),
