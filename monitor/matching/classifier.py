@@ -479,23 +479,24 @@ _SENTENCE_ENDS = ("\n", "\r", ".", "!", "?", "…")
 
 
 def _lookalike_handles(text: str, hits: Sequence[Hit]) -> list[Cue]:
-    """An account that carries the person's name but is not one they registered
-    (@tural_eyvazov_az, t.me/jala_humbatova_real) is likely an impersonation, more so with a
-    word like "official" or "real" in it. Handles are compared by consonant skeletons, so every
-    transliteration of the name finds it (see `_skeleton`)."""
+    """An account or an e-mail address that carries the person's name but is not one they
+    registered (@tural_eyvazov_az, t.me/jala_humbatova_real, ramin.cafarli.vekil@mailbox.example)
+    is likely an impersonation, more so with a word like "official" or "real" in it: a fake
+    letter or profile gives itself away by where it was sent from. Handles are compared by
+    consonant skeletons, so every transliteration of the name finds them (see `_skeleton`)."""
     if "@" not in text and "/" not in text:
         return []
     names = _name_keys(hits)
-    registered = [(h.start, h.end) for h in hits if h.how in ("handle", "profile_url")]
-    for m in _ACCOUNT.finditer(text):
-        if any(a < m.end() and m.start() < b for a, b in registered):
-            continue
-        handle = fold(m.group(1))
-        skeleton = _skeleton(handle)
-        if any(all(key in skeleton for key in keys) for keys in names):
-            weight = LOOKALIKE_MARKED if _MARKERS.search(handle) else LOOKALIKE
-            term = "<an unregistered account named like the person>"
-            return [Cue("impersonation", term, "*", weight, 0, weight, m.start(), m.end())]
+    registered = [(h.start, h.end) for h in hits if h.how in _OWN_IDENTIFIERS]
+    for pattern, term in _LOOKALIKES:
+        for m in pattern.finditer(text):
+            if any(a < m.end() and m.start() < b for a, b in registered):
+                continue
+            handle = fold(m.group(1))
+            skeleton = _skeleton(handle)
+            if any(all(key in skeleton for key in keys) for keys in names):
+                weight = LOOKALIKE_MARKED if _MARKERS.search(handle) else LOOKALIKE
+                return [Cue("impersonation", term, "*", weight, 0, weight, m.start(), m.end())]
     return []
 
 
@@ -528,6 +529,12 @@ _ACCOUNT = re.compile(
     r"(?:(?<![\w.])@|\b(?:t\.me|instagram\.com|facebook\.com|x\.com|twitter\.com|tiktok\.com)/"
     r"|\byoutube\.com/@?)([A-Za-z0-9_.]{3,40})"
 )
+_EMAIL_LOCAL = re.compile(r"(?<![\w.+-])([A-Za-z0-9][A-Za-z0-9_.+-]{2,63})@[A-Za-z0-9-]+\.[A-Za-z]")
+_LOOKALIKES = (
+    (_ACCOUNT, "<an unregistered account named like the person>"),
+    (_EMAIL_LOCAL, "<an unregistered address named like the person>"),
+)
+_OWN_IDENTIFIERS = ("handle", "profile_url", "email")
 _MARKERS = re.compile(
     r"official|real|original|true|rasmi|new|yeni|backup|private|vip|[._]az\b|\d$|_$"
 )

@@ -354,12 +354,39 @@ def test_an_unregistered_account_named_like_the_person_is_impersonation(
     assert mention.kind == kind
 
 
-def test_a_registered_account_is_not_a_lookalike() -> None:
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("Письмо пришло с адреса tural.aghayev.press@mailbox.example.", True),
+        ("Məktub tural.agayev1990@mailbox.example ünvanından göndərilib.", True),
+        ("Redaksiyanın ünvanı: info@azadsoz.example.", False),
+        ("Məktubu aghayeva.sevda@mailbox.example yazıb.", False),  # a short surname needs both
+    ],
+)
+def test_an_unregistered_address_named_like_the_person_is_an_impersonation_cue(
+    matcher: Matcher, text: str, cue: bool
+) -> None:
+    """A fake letter gives itself away by the address it came from."""
+    [mention] = analyse(matcher, "Tural Ağayev. " + text)
+    terms = {c.term for c in mention.cues if c.kind == "impersonation"}
+    assert (terms == {"<an unregistered address named like the person>"}) is cue
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Турал Агаев завёл новый канал: t.me/tural_aghayev_official. Подписывайтесь!",
+        "Tural Ağayevin məktubu tural.agayev.press@mailbox.example ünvanından gəlib.",
+    ],
+)
+def test_a_registered_account_or_address_is_not_a_lookalike(text: str) -> None:
     people = [
         Registration(
-            2, ("Tural Ağayev", "Турал Агаев"), handles=(("telegram", "tural_aghayev_official"),)
+            2,
+            ("Tural Ağayev", "Турал Агаев"),
+            handles=(("telegram", "tural_aghayev_official"),),
+            emails=("tural.agayev.press@mailbox.example",),
         )
     ]
-    text = "Турал Агаев завёл новый канал: t.me/tural_aghayev_official. Подписывайтесь!"
     [mention] = analyse(Matcher.build(people), text)
-    assert mention.kind != "impersonation"
+    assert not [c for c in mention.cues if c.kind == "impersonation"]
