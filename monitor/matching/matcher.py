@@ -26,7 +26,7 @@ import ahocorasick
 
 from monitor.matching import identifiers, names, variants
 from monitor.matching.morphology import Gender, gender_of
-from monitor.matching.names import SPLIT_LABEL
+from monitor.matching.names import MISREAD_LABEL, SPLIT_LABEL
 from monitor.matching.normalize import Prepared, fold, prepare_scan, scan_pattern, title_case
 from monitor.matching.windows import merge_spans
 
@@ -372,6 +372,7 @@ _LABEL_RANK = {
     "Cyrillic": 2,
     "transliterated from Cyrillic": 3,
     SPLIT_LABEL: 4,
+    MISREAD_LABEL: 5,
 }
 
 
@@ -506,6 +507,9 @@ def _token_patterns(
             forms |= {token}
         for form in forms:
             out.setdefault((" " + scan_pattern(form), s.endings, s.after_given), s.label)
+        if role == "surname" and (i == 0 or s.stem.isascii()):  # as written, or plain Latin
+            for form in {m for f in forms for m in variants.misread_forms(f)}:
+                out.setdefault((" " + scan_pattern(form), s.endings, s.after_given), MISREAD_LABEL)
     return tuple(out.items())
 
 

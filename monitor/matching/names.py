@@ -315,6 +315,7 @@ def is_plural(tail: str) -> bool:
 
 
 SPLIT_LABEL = "split by speech recognition"
+MISREAD_LABEL = "a letter misread as a digit"
 # Suffixes before which speech recognition splits a surname it does not know, writing its root
 # as the given name it does know: "nağı yeva", "hüseyn li", "керим ов". Latin -ev/-eva are left
 # out: "ev" is Azerbaijani for home ("ramin əli evdə").

@@ -311,6 +311,18 @@ def case_forms(spelling: str, lower_too: bool = False) -> frozenset[str]:
     return frozenset(forms)
 
 
+# Letters that text recognition reads as the digit they look like: O as 0; I, l and ı as 1.
+_MISREAD = {"O": "0", "o": "0", "О": "0", "о": "0", "I": "1", "İ": "1", "l": "1", "ı": "1"}
+
+
+def misread_forms(form: str) -> frozenset[str]:
+    """`form` with one of its letters read as a digit, as text recognition reads scans of
+    posters and documents (HÜSEYN0VA, Qas1mlı). One at a time: two in one name are rare."""
+    return frozenset(
+        form[:i] + _MISREAD[c] + form[i + 1 :] for i, c in enumerate(form) if c in _MISREAD
+    )
+
+
 def _upper(text: str, turkic: bool) -> str:
     return (text.replace("i", "İ") if turkic else text).upper()
 

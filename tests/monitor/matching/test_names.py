@@ -367,6 +367,22 @@ def test_a_name_hyphenated_across_a_line_break() -> None:
     assert text[hit.start : hit.end] == hit.matched == "ТИМУР РАХМА-\nНОВ"
 
 
+@pytest.mark.parametrize(
+    ("text", "matched"),
+    [
+        ("— GÜLNARƏ MEHDİYEV0VA", None),  # a digit for a letter that is not there
+        ("— GÜLNARƏ MEHD1YEVA, jurnalist", "GÜLNARƏ MEHD1YEVA"),
+        ("Mülkiyyətçi: Mehdiyeva Gü1narə", None),  # given names are not sought misread
+        ("MEHDIYEVA GULNARA: 0555", "MEHDIYEVA GULNARA"),
+    ],
+)
+def test_a_surname_with_a_letter_that_text_recognition_read_as_a_digit(
+    gulnara: Matcher, text: str, matched: str | None
+) -> None:
+    """Scans of posters and documents: O read as 0, I, l or ı as 1, one letter per name."""
+    assert [h.matched for h in gulnara.find(text)] == ([matched] if matched else [])
+
+
 def test_a_pen_name_with_capitals_inside_is_sought_as_written() -> None:
     matcher = Matcher.build([Registration(1, ("Vüsal Əzimov",), nicknames=("VüsalTV",))])
     for text in ("Biz VüsalTV-də danışdıq.", "VüsalTV yayımı", "VÜSALTV yayımı", "Vusaltv"):
