@@ -106,6 +106,8 @@ LOOKALIKE = 0.4
 LOOKALIKE_MARKED = 0.65
 PLATE = 0.6
 PLATE_TERM = "<a vehicle registration plate>"
+CARD = 0.5
+CARD_TERM = "<a payment card number>"
 # A text this short (in words, when one window covers it all) is a post about one thing.
 SHORT_POST_WORDS = 80
 SHORT_POST_PARAGRAPH = 0.7
@@ -246,7 +248,7 @@ def _evidence(
         inside = ordered[bisect.bisect_left(starts, lo) : bisect.bisect_left(starts, hi)]
         anchors = sorted(window.span(h.start, h.end) for h in inside)
         cues += _word_cues(lexicon, window, anchors) + _scare_quotes(window, anchors)
-        cues += _plates(window, anchors)
+        cues += _shapes(window, anchors)
         around.update(_words_around(window, anchors))
     cues = _best_per_term(cues) + _identifier_cues(hits) + _address_cue(words.text, ordered)
     cues += _lookalike_handles(words.text, ordered)
@@ -345,22 +347,25 @@ def _scare_quotes(window: Window, anchors: list[tuple[int, int]]) -> list[Cue]:
 _QUOTE_MARKS = re.compile("[«„“‘'\"]")
 
 
-def _plates(window: Window, anchors: list[tuple[int, int]]) -> list[Cue]:
-    """Doxxing cues for vehicle registration plates near the person: a plate tells anyone
-    which car to look for, in every language, and no lexicon word says it. Azerbaijani plates
-    (10-AS-218, 90 TB 512) and Russian ones (А123ВС 77, О777ОО177)."""
+def _shapes(window: Window, anchors: list[tuple[int, int]]) -> list[Cue]:
+    """Cues that are shapes of text, not words, so no lexicon says them, in every language.
+    A vehicle registration plate near the person tells anyone which car to look for
+    (doxxing): Azerbaijani plates (10-AS-218, 90 TB 512) and Russian ones (А123ВС 77,
+    О777ОО177). A payment card number near the person is, in the corpora, a fund-raising scam
+    in their name ("my old card is blocked, send to this one"): impersonation."""
     if not window.words or not anchors:
         return []
     cues = []
-    for match in _PLATE.finditer(window.work, *window.bounds):
-        tokens = window.tokens_within(*match.span())
-        if tokens is None:
-            continue
-        first, last = tokens
-        distance, closeness = _closeness(window, anchors, first, last)
-        start, end = window.original(first, last)
-        weight = round(PLATE * closeness, 4)
-        cues.append(Cue("doxxing", PLATE_TERM, "*", PLATE, distance, weight, start, end))
+    for pattern, kind, term, base in _SHAPES:
+        for match in pattern.finditer(window.work, *window.bounds):
+            tokens = window.tokens_within(*match.span())
+            if tokens is None:
+                continue
+            first, last = tokens
+            distance, closeness = _closeness(window, anchors, first, last)
+            start, end = window.original(first, last)
+            weight = round(base * closeness, 4)
+            cues.append(Cue(kind, term, "*", base, distance, weight, start, end))
     return cues
 
 
@@ -372,6 +377,12 @@ _PLATE_LETTER = "АВЕКМНОРСТУХ"
 _PLATE = re.compile(
     rf"[\d{_PLATE_LETTER}](?<![\w-].)(?:(?<=\d)\d[- ]?[A-Z]{{2}}[- ]?\d{{3}}"
     rf"|(?<=[{_PLATE_LETTER}]) ?\d{{3}} ?[{_PLATE_LETTER}]{{2}} ?\d{{2,3}})(?![\w-])"
+)
+# Sixteen digits in groups of four, the groups all split alike (by a space, a hyphen or not).
+_CARD = re.compile(r"\d(?<![\d-]\d)\d{3}([ -]?)\d{4}\1\d{4}\1\d{4}(?![\d-])")
+_SHAPES = (
+    (_PLATE, "doxxing", PLATE_TERM, PLATE),
+    (_CARD, "impersonation", CARD_TERM, CARD),
 )
 
 

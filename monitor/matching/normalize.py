@@ -250,7 +250,7 @@ def prepare_scan(text: str) -> tuple[Prepared, str]:
     """`prepare` and `scan_view` in one go, encoding the text once. Lines written in lower case
     in a text that has capitals are title-cased too (see `_title_lower_lines`)."""
     prepared, data = _prepared(text, None if text.isascii() else encode(text))
-    if not prepared.titled and "\n" in prepared.text:
+    if not prepared.titled and ("\n" in prepared.text or ": " in prepared.text):
         titled = _title_lower_lines(prepared)
         if titled is not prepared:
             prepared, data = titled, None if data is None else encode(titled.text)
@@ -260,15 +260,18 @@ def prepare_scan(text: str) -> tuple[Prepared, str]:
 def _title_lower_lines(prepared: Prepared) -> Prepared:
     """`prepared` with its lines of `LOWER_LINE_WORDS` words or more that have no capitals
     title-cased: auto-captions under a headline, comments typed in lower case. A name there
-    is as much the person's as in an all-lower-case text."""
+    is as much the person's as in an all-lower-case text. A line may open with a label that
+    has capitals ("[00:00:30] SPEAKER 2: she fakes…", "Mətn: salam…"): what follows the label
+    is the line."""
     text, spans, at = prepared.text, [], 0
     lines = text.split("\n")
-    if not any(map(str.islower, lines)):
+    if not any(map(str.islower, lines)) and ": " not in text:
         return prepared  # nearly every text: checked without a loop in Python
     for line in lines:
         end = at + len(line)
-        if line.islower() and line.count(" ") >= LOWER_LINE_WORDS - 1:
-            spans.append((at, end))
+        body = 0 if line.islower() else line.find(": ", 0, LABEL_CHARS) + 2
+        if body != 1 and line[body:].islower() and line.count(" ", body) >= LOWER_LINE_WORDS - 1:
+            spans.append((at + body, end))
         at = end + 1
     if not spans:
         return prepared
@@ -281,6 +284,7 @@ def _title_lower_lines(prepared: Prepared) -> Prepared:
 
 
 LOWER_LINE_WORDS = 2
+LABEL_CHARS = 40  # a line's label (a time, a speaker) ends with ": " within this many characters
 
 
 def _prepared(text: str, data: bytes | None) -> tuple[Prepared, bytes | None]:

@@ -6,7 +6,7 @@ import pytest
 
 from monitor.errors import UserError
 from monitor.matching import Matcher, Registration, analyse, classify, explain
-from monitor.matching.classifier import ADDRESSED, PLATE_TERM
+from monitor.matching.classifier import ADDRESSED, CARD_TERM, PLATE_TERM
 from monitor.matching.lexicon import Lexicon, parse, read
 
 PEOPLE = [
@@ -134,6 +134,24 @@ def test_a_registration_plate_near_the_person_is_doxxing_evidence(
 def test_codes_that_only_resemble_plates_are_not_plates(matcher: Matcher, text: str) -> None:
     [mention] = analyse(matcher, text)
     assert all(c.term != PLATE_TERM for c in mention.cues)
+
+
+@pytest.mark.parametrize(
+    ("text", "card"),
+    [
+        ("Mən Tural Ağayevəm, köhnə kartım bloklanıb, bu karta köçürün: 4127 6603 9150 2288", True),
+        ("Турал Агаев просит помочь: 5522-0390-1184-6627.", True),
+        ("Tural Ağayev: 4127 6603-9150 2288, 055 930 17 42, 2024 2025", False),
+        ("Tural Ağayev: sifariş 14127 6603 9150 2288 nömrəli", False),
+    ],
+)
+def test_a_payment_card_number_near_the_person_is_an_impersonation_cue(
+    matcher: Matcher, text: str, card: bool
+) -> None:
+    """Fund-raising scams in a person's name ask for money to a "new card"."""
+    [mention] = analyse(matcher, text)
+    found = [c for c in mention.cues if c.term == CARD_TERM]
+    assert [c.kind for c in found] == (["impersonation"] if card else [])
 
 
 def test_cues_go_to_the_person_they_stand_next_to(matcher: Matcher) -> None:

@@ -318,6 +318,22 @@ def test_a_name_in_a_line_written_in_lower_case_under_capitals() -> None:
 @pytest.mark.parametrize(
     ("text", "found"),
     [
+        ("Ep. 4\n[00:00:30] SPEAKER 2: look gülnarə mehdiyeva is not a scientist", {1}),
+        ("Mətn: salam qardaşlar mən gülnarə mehdiyevayam, kartı yazıram", {1}),
+        ("12:31 Leyla: dünən gülnarə mehdiyeva gəldi\nBaşqa sətir", {1}),
+        ("Bakı: Dünən gülnarə mehdiyeva gəldi", set()),  # capitals after the label too
+        ("Şərh: Gülnarə: mehdiyeva", set()),
+    ],
+)
+def test_a_line_in_lower_case_after_a_label(gulnara: Matcher, text: str, found: set[int]) -> None:
+    """Transcripts and chat exports open each line with a time or a speaker written with
+    capitals; the words after the label are the line, as auto-captions write them."""
+    assert names_found(gulnara, text) == found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
         ("0:14 bu gün nigar hüseyn li haqqında danışırıq", {1}),
         ("Efir\nhə bəli tural abbas ov özünü jurnalist adlandırır", {2}),
         ("сегодня у нас турал аббас ова нет", {2}),  # the genitive's ending after the suffix
