@@ -8,13 +8,14 @@ data/heldout2 have other people and texts, written to check that rules and lexic
 
 The blind sets in tests/data/blind-* were written by sessions that saw neither the classifier nor
 another set. Each one's first-run figures are recorded in docs/matching.md ("Figures"); since
-then blind-1 to blind-45 have been used to tune the lexicons and rules (blind-1 to blind-7, and
-the misses of blind-38, 40 and 43 for the plate, thread, patronymic, lower-case line, ending and
-line-break rules) and to train the kind model (all of them), so here they are held to the
-targets (the attribution of blind-34 and 40 … 44 to less, see `ATTRIBUTION_FLOORS`).
-blind-46 has been neither trained nor tuned on: its test guards what the shipped model scores
-on it (its first run, with the model trained up to blind-43, was P 0.959 R 0.833:
-institutions' pages are a genre no earlier set had), so that it stays an honest check.
+then blind-1 to blind-47 have been used to tune the lexicons and rules (blind-1 to blind-7, and
+the misses of blind-38, 40, 43 and 47 for the plate, thread, patronymic, lower-case line,
+ending, line-break, split-name, label-line and card rules) and to train the kind model (all of
+them), so here they are held to the targets (the attribution of blind-34 and 40 … 44 to less,
+see `ATTRIBUTION_FLOORS`). blind-48 has been neither trained nor tuned on: its test guards what
+the shipped model scores on it (its first run, with the model trained up to blind-45, was
+P 0.951 R 0.745: job sites and CVs are a genre no earlier set had), so that it stays an
+honest check.
 How the model does on a set it was not trained on is also tested in test_model.py.
 """
 
@@ -120,6 +121,8 @@ def test_second_heldout_set_meets_targets() -> None:
         ("blind-43", 95, 0),
         ("blind-44", 95, 0),
         ("blind-45", 95, 0),
+        ("blind-46", 92, 0),
+        ("blind-47", 92, 0),
     ],
 )
 def test_blind_sets_meet_targets(name: str, items: int, false_alarms: int) -> None:
@@ -149,13 +152,14 @@ ATTRIBUTION_FLOORS = {
 
 
 def test_untrained_blind_set_does_not_fall_below_what_it_scores() -> None:
-    """blind-46 (institutions' pages: universities, schools, employers, associations) is held
-    out of training. It meets the precision and attribution targets but not recall
-    (docs/matching.md, "Figures")."""
-    result = _evaluate(BLIND / "blind-46")
+    """blind-48 (job sites and CVs: a blacklist channel, leaked CVs, a freelancers' market, a
+    recruiter feed, a job board, employer reviews) is held out of training. It meets the
+    precision target but not recall nor attribution (full-name namesakes who are ordinary job
+    seekers; docs/matching.md, "Figures")."""
+    result = _evaluate(BLIND / "blind-48")
     assert result["items"] == 92
-    _assert_targets(result, recall=0.79)
-    assert result["false_alarms"] == 0
+    _assert_targets(result, f1=0.93, recall=0.8)
+    assert result["false_alarms"] <= 1
 
 
 def test_evaluation_counts_also_kinds_and_misses() -> None:
