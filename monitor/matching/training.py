@@ -40,6 +40,13 @@ KEEP = 0.001
 # blind-1 … 35 (40 such examples among 2,670): harmful precision up on blind-5, 7, 18, 20, 33 and
 # 34, false alarms 6 → 3; one item fewer right on blind-13, 29 and 32.
 NOT_MEANT = "mention"
+# Taken off the plain mention's intercept after training: on a genre it has not seen, the model
+# reads harm it has no words for as a plain mention far more often than the reverse (first runs
+# of blind-45, 46 and 48: precision 0.89-0.96, recall 0.74-0.83). Chosen by leave-one-corpus-out
+# over mentions-dev and blind-1 … 47 among 0, 0.25, 0.5, 0.75, 1 and 1.5: at 0.5 mean harmful
+# precision 0.944 → 0.938, recall 0.919 → 0.929, sets below a 0.85 target 6 → 4, false alarms
+# 13 → 16; beyond it false alarms climb faster (20 at 0.75, 29 at 1).
+MENTION_OFFSET = 0.5
 
 
 def fit(training: Iterable[Example], c: float = C) -> dict[str, Any]:
@@ -62,9 +69,11 @@ def fit(training: Iterable[Example], c: float = C) -> dict[str, Any]:
         row = [round(float(w), 4) for w in regression.coef_[:, j]]
         if max(abs(w) for w in row) >= KEEP:
             weights[str(name)] = row
+    intercepts = [float(b) for b in regression.intercept_]
+    intercepts[classes.index("mention")] -= MENTION_OFFSET
     return {
         "classes": classes,
-        "intercepts": [round(float(b), 4) for b in regression.intercept_],
+        "intercepts": [round(b, 4) for b in intercepts],
         "weights": weights,
         "examples": len(labelled),
     }

@@ -153,12 +153,12 @@ ATTRIBUTION_FLOORS = {
 
 def test_untrained_blind_set_does_not_fall_below_what_it_scores() -> None:
     """blind-48 (job sites and CVs: a blacklist channel, leaked CVs, a freelancers' market, a
-    recruiter feed, a job board, employer reviews) is held out of training. It meets the
-    precision target but not recall nor attribution (full-name namesakes who are ordinary job
-    seekers; docs/matching.md, "Figures")."""
+    recruiter feed, a job board, employer reviews) is held out of training. It meets the kind
+    targets but not attribution (full-name namesakes who are ordinary job seekers;
+    docs/matching.md, "Figures")."""
     result = _evaluate(BLIND / "blind-48")
     assert result["items"] == 92
-    _assert_targets(result, f1=0.93, recall=0.8)
+    _assert_targets(result, f1=0.93)
     assert result["false_alarms"] <= 1
 
 
