@@ -503,10 +503,10 @@ def _lookalike_handles(text: str, hits: Sequence[Hit]) -> list[Cue]:
         for m in pattern.finditer(text):
             if any(a < m.end() and m.start() < b for a, b in registered):
                 continue
-            handle = fold(m.group(1))
-            skeleton = _skeleton(handle)
+            written = fold(m.group(1))  # the handle, or the address before its "@"
+            skeleton = _skeleton(written)
             if any(all(key in skeleton for key in keys) for keys in names):
-                weight = LOOKALIKE_MARKED if _MARKERS.search(handle) else LOOKALIKE
+                weight = LOOKALIKE_MARKED if _MARKERS.search(written) else LOOKALIKE
                 return [Cue("impersonation", term, "*", weight, 0, weight, m.start(), m.end())]
     return []
 

@@ -498,7 +498,9 @@ def _token_patterns(
 ) -> tuple[tuple[_PatternKey, str], ...]:
     """((pattern, endings, endings after the given name), label) for every spelling and case
     form of a name token; `as_written` keeps its lower-case spellings too, and a token with
-    capitals inside (the pen name VüsalTV) is sought as written as well."""
+    capitals inside (the pen name VüsalTV) is sought as written as well. A surname is sought
+    with one letter misread as a digit too (`variants.misread_forms`), in its registered and
+    plain-Latin spellings only: every spelling would cost a third more build time."""
     out: dict[_PatternKey, str] = {}
     inner_capitals = token[1:] != token[1:].lower()
     for i, s in enumerate(names.spellings(token, role, gender)):

@@ -269,8 +269,8 @@ def _title_lower_lines(prepared: Prepared) -> Prepared:
         return prepared  # nearly every text: checked without a loop in Python
     for line in lines:
         end = at + len(line)
-        body = 0 if line.islower() else line.find(": ", 0, LABEL_CHARS) + 2
-        if body != 1 and line[body:].islower() and line.count(" ", body) >= LOWER_LINE_WORDS - 1:
+        body = _lower_part(line)
+        if body is not None and line.count(" ", body) >= LOWER_LINE_WORDS - 1:
             spans.append((at + body, end))
         at = end + 1
     if not spans:
@@ -281,6 +281,15 @@ def _title_lower_lines(prepared: Prepared) -> Prepared:
         done = end
     parts.append(text[done:])
     return Prepared("".join(parts), prepared.pieces, lower_lines=tuple(spans))
+
+
+def _lower_part(line: str) -> int | None:
+    """Where the part of a line written in lower case begins: 0 for a line wholly in lower
+    case, just after its label for a line whose label alone has capitals, else None."""
+    if line.islower():
+        return 0
+    label = line.find(": ", 0, LABEL_CHARS)
+    return label + 2 if label >= 0 and line[label + 2 :].islower() else None
 
 
 LOWER_LINE_WORDS = 2
