@@ -27,7 +27,7 @@ import ahocorasick
 from monitor.matching import identifiers, names, variants
 from monitor.matching.morphology import Gender, gender_of
 from monitor.matching.names import MISREAD_LABEL, SPLIT_LABEL
-from monitor.matching.normalize import Prepared, fold, prepare_scan, scan_pattern, title_case
+from monitor.matching.normalize import Prepared, fold, prepare_scan, scan_pattern
 from monitor.matching.windows import merge_spans
 
 HOW = ("name", "nickname", "handle", "email", "phone", "profile_url", "domain")
@@ -166,10 +166,12 @@ class Matcher:
             found.bare.append((ids, start, stop, label, tail, before))
 
     def _split(self, work: str, start: int, end: int, entry: tuple, found: _Found) -> None:
-        """A surname split before its suffix ("nağı yeva", "керим ов") is the surname only in
-        text written in lower case, where speech recognition writes a long name it does not
-        know as the words it does; elsewhere "Abbas Ov" is two words."""
-        if found.uncased or found.in_lower_line(start):
+        """A surname split before its suffix ("nağı yeva", "керим ов") is the surname only
+        where case tells nothing: in text written in lower case, where speech recognition
+        writes a long name it does not know as the words it does, and in a line written in
+        capitals, where text recognition splits words of a poster ("KAMRAN ALAKBAR OV").
+        Elsewhere "Abbas Ov" is two words."""
+        if found.uncased or found.in_lower_line(start) or _in_capitals(work, start, end):
             self._surname(work, start, end, entry, found)
 
     def _after_given(
@@ -515,17 +517,23 @@ def _token_patterns(
     return tuple(out.items())
 
 
+def _in_capitals(work: str, start: int, end: int) -> bool:
+    """Whether the line around work[start:end] is written in capitals."""
+    first = work.rfind("\n", 0, start) + 1
+    last = work.find("\n", end)
+    return work[first : last if last >= 0 else len(work)].isupper()
+
+
 def _split_patterns(
     token: str, role: str, gender: Gender, _as_written: bool
 ) -> tuple[tuple[_PatternKey, str], ...]:
     """The surname's spellings split before their suffix, title-cased as lower-case lines are
-    (see `Matcher._split`): one pattern per spelling that has such a suffix."""
+    and in capitals (see `Matcher._split`), for every spelling that has such a suffix."""
     out: dict[_PatternKey, str] = {}
     for s in names.spellings(token, role, gender):
         split = names.split_at_suffix(s.stem)
-        if split:
-            key = (" " + scan_pattern(title_case(split)), s.endings, s.after_given)
-            out.setdefault(key, SPLIT_LABEL)
+        for form in variants.case_forms(split) if split else ():
+            out.setdefault((" " + scan_pattern(form), s.endings, s.after_given), SPLIT_LABEL)
     return tuple(out.items())
 
 

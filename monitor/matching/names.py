@@ -314,7 +314,7 @@ def is_plural(tail: str) -> bool:
     return fold(tail.lstrip(_JOINERS))[:3] in ("lar", "ler")
 
 
-SPLIT_LABEL = "split by speech recognition"
+SPLIT_LABEL = "split before its suffix"
 MISREAD_LABEL = "a letter misread as a digit"
 # Suffixes before which speech recognition splits a surname it does not know, writing its root
 # as the given name it does know: "nağı yeva", "hüseyn li", "керим ов". Latin -ev/-eva are left

@@ -337,16 +337,18 @@ def test_a_line_in_lower_case_after_a_label(gulnara: Matcher, text: str, found: 
         ("0:14 bu gün nigar hüseyn li haqqında danışırıq", {1}),
         ("Efir\nhə bəli tural abbas ov özünü jurnalist adlandırır", {2}),
         ("сегодня у нас турал аббас ова нет", {2}),  # the genitive's ending after the suffix
+        ("OCR:\nTURAL ABBAS OV\nXAİN", {2}),  # a poster in capitals, split by OCR
         ("Nigar Hüseyn Li gəldi.", set()),  # capitals: two words, as written
         ("Tural Abbas Ov edir.", set()),
         ("Efir\nbu gün nigar hüseyn haqqında", set()),  # the root alone is no surname
     ],
 )
-def test_a_surname_that_speech_recognition_split_before_its_suffix(
+def test_a_surname_split_before_its_suffix(
     text: str, found: set[int]
 ) -> None:
     """A recogniser writes a long name it does not know as words it does: the root, which is
-    often a given name, and the suffix (nağı yeva, керим ов). Sought in lower-case text only."""
+    often a given name, and the suffix (nağı yeva, керим ов). Sought only where case tells
+    nothing: lower-case text, and lines in capitals."""
     matcher = Matcher.build(
         [
             Registration(1, ("Nigar Hüseynli",)),
@@ -355,7 +357,7 @@ def test_a_surname_that_speech_recognition_split_before_its_suffix(
     )
     assert names_found(matcher, text) == found
     for hit in matcher.find(text):
-        assert hit.note.startswith("split by speech recognition")
+        assert hit.note.startswith("split before its suffix")
 
 
 @pytest.mark.parametrize(
