@@ -343,9 +343,7 @@ def test_a_line_in_lower_case_after_a_label(gulnara: Matcher, text: str, found: 
         ("Efir\nbu gün nigar hüseyn haqqında", set()),  # the root alone is no surname
     ],
 )
-def test_a_surname_split_before_its_suffix(
-    text: str, found: set[int]
-) -> None:
+def test_a_surname_split_before_its_suffix(text: str, found: set[int]) -> None:
     """A recogniser writes a long name it does not know as words it does: the root, which is
     often a given name, and the suffix (nağı yeva, керим ов). Sought only where case tells
     nothing: lower-case text, and lines in capitals."""
