@@ -156,8 +156,11 @@ def _latin_endings(harmony: tuple[str, ...], vowel_final: bool, male_ov: bool) -
     return frozenset(out)
 
 
-_RU_FEMALE_SURNAME = ("а", "ой", "ою", "у")
-_RU_MALE_SURNAME = ("", "а", "у", "ым", "е")
+# A surname in -ов/-ев/-ин declines in the plural too, for two people who share it: «Нигяр и
+# Саида Алияровы», «у Рашада и Тамиллы Насибовых» (nominative, genitive, instrumental).
+_RU_PLURAL = ("ы", "ых", "ыми")
+_RU_FEMALE_SURNAME = ("а", "ой", "ою", "у", *_RU_PLURAL)
+_RU_MALE_SURNAME = ("", "а", "у", "ым", "е", *_RU_PLURAL)
 _RU_FEMALE_ADJ = ("ая", "ой", "ую", "ою")
 _RU_MALE_ADJ = ("ий", "ый", "ого", "ому", "им", "ым", "ом")
 _RU_GIVEN_A = ("а", "ы", "и", "е", "у", "ой", "ою")

@@ -218,6 +218,21 @@ def test_initials_or_a_name_that_belong_to_the_next_surname(belousova: Matcher, 
     assert names_found(belousova, text) == set()
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Нигяр и Саида Алияровы — семейный подряд.", {1, 2}),
+        ("У Нигяр и Саиды Алияровых забрали машину.", {1, 2}),
+        ("Алияровы снова пишут.", set()),  # the family, nobody named
+    ],
+)
+def test_two_people_who_share_a_russian_surname_in_the_plural(text: str, found: set[int]) -> None:
+    sisters = Matcher.build(
+        [Registration(1, ("Нигяр Алиярова",)), Registration(2, ("Саида Алиярова",))]
+    )
+    assert names_found(sisters, text) == found
+
+
 def test_two_letter_initials_stand_after_the_surname_too() -> None:
     matcher = Matcher.build([Registration(1, ("Şəbnəm Kazımova",))])
     assert names_found(matcher, "Kazimova Sh. dedi") == {1}
