@@ -8,14 +8,14 @@ data/heldout2 have other people and texts, written to check that rules and lexic
 
 The blind sets in tests/data/blind-* were written by sessions that saw neither the classifier nor
 another set. Each one's first-run figures are recorded in docs/matching.md ("Figures"); since
-then blind-1 to blind-51 have been used to tune the lexicons and rules (blind-1 to blind-7, and
-the misses of blind-38, 40, 43, 47 and 51 for the plate, thread, patronymic, lower-case line,
-ending, line-break, split-name, label-line and card rules) and to train the kind model (all of
-them), so here they are held to the targets (the attribution of blind-34 and 40 … 44 to less,
-see `ATTRIBUTION_FLOORS`). blind-52 has been neither trained nor tuned on: its test guards what
-the shipped model scores on it (its first run, with the model trained up to blind-49, was
-P 0.849 R 0.918: dating and marketplace profiles are a genre no earlier set had), so that it
-stays an honest check.
+then blind-1 to blind-53 have been used to tune the lexicons and rules (blind-1 to blind-7, and
+the misses of blind-38, 40, 43, 47, 48 and 51 for the plate, thread, patronymic, lower-case
+line, ending, line-break, split-name, label-line, card and plural rules) and to train the kind
+model (all of them), so here they are held to the targets (the attribution of blind-34, 40 …
+44, 48 and 51 to less, see `ATTRIBUTION_FLOORS`). blind-54 has been neither trained nor tuned
+on: its test guards what the shipped model scores on it (its first run, with the model trained
+up to blind-51, was P 0.975 R 0.881: crowdfunding and donation pages are a genre no earlier set
+had), so that it stays an honest check.
 How the model does on a set it was not trained on is also tested in test_model.py.
 """
 
@@ -127,6 +127,8 @@ def test_second_heldout_set_meets_targets() -> None:
         ("blind-49", 92, 0),
         ("blind-50", 93, 0),
         ("blind-51", 92, 0),
+        ("blind-52", 94, 0),
+        ("blind-53", 92, 0),
     ],
 )
 def test_blind_sets_meet_targets(name: str, items: int, false_alarms: int) -> None:
@@ -161,15 +163,15 @@ ATTRIBUTION_FLOORS = {
 
 
 def test_untrained_blind_set_does_not_fall_below_what_it_scores() -> None:
-    """blind-52 (dating and marketplace profiles: a dating app and a dating site's moderation
-    log, classifieds, a rental board, a services marketplace, a scam-warning community) is held
-    out of training. It meets the recall and attribution targets but not precision (more
-    impersonation, doxxing and threat given than labelled; its writer built in full-name
-    namesakes; docs/matching.md, "Figures")."""
-    result = _evaluate(BLIND / "blind-52")
-    assert result["items"] == 94
-    _assert_targets(result, precision=0.83)
-    assert result["false_alarms"] <= 2
+    """blind-54 (crowdfunding and donation pages: a crowdfunding platform, a charity's
+    appeals, a channel raising money for prisoners' families, a donation-scam warning page, a
+    diaspora newsletter, a pro-government "where did the money go" site) is held out of
+    training. It meets the precision and attribution targets but not recall (docs/matching.md,
+    "Figures")."""
+    result = _evaluate(BLIND / "blind-54")
+    assert result["items"] == 92
+    _assert_targets(result, recall=0.83)
+    assert result["false_alarms"] == 0
 
 
 def test_evaluation_counts_also_kinds_and_misses() -> None:
