@@ -502,7 +502,8 @@ def _token_patterns(
     form of a name token; `as_written` keeps its lower-case spellings too, and a token with
     capitals inside (the pen name VüsalTV) is sought as written as well. A surname is sought
     with one letter misread as a digit too (`variants.misread_forms`), in its registered and
-    plain-Latin spellings only: every spelling would cost a third more build time."""
+    plain-Latin spellings only: in every spelling they made the build at 10,000 activists 46 %
+    slower, in these two 23 %."""
     out: dict[_PatternKey, str] = {}
     inner_capitals = token[1:] != token[1:].lower()
     for i, s in enumerate(names.spellings(token, role, gender)):
