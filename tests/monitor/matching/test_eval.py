@@ -8,14 +8,14 @@ data/heldout2 have other people and texts, written to check that rules and lexic
 
 The blind sets in tests/data/blind-* were written by sessions that saw neither the classifier nor
 another set. Each one's first-run figures are recorded in docs/matching.md ("Figures"); since
-then blind-1 to blind-53 have been used to tune the lexicons and rules (blind-1 to blind-7, and
-the misses of blind-38, 40, 43, 47, 48 and 51 for the plate, thread, patronymic, lower-case
-line, ending, line-break, split-name, label-line, card and plural rules) and to train the kind
-model (all of them), so here they are held to the targets (the attribution of blind-34, 40 …
-44, 48 and 51 to less, see `ATTRIBUTION_FLOORS`). blind-54 has been neither trained nor tuned
-on: its test guards what the shipped model scores on it (its first run, with the model trained
-up to blind-51, was P 0.975 R 0.881: crowdfunding and donation pages are a genre no earlier set
-had), so that it stays an honest check.
+then blind-1 to blind-55 have been used to tune the lexicons and rules (blind-1 to blind-7, and
+the misses of blind-38, 40, 43, 47, 48, 49 and 51 for the plate, thread, patronymic, lower-case
+line, ending, line-break, split-name, label-line, card, plural and employer-warning rules) and
+to train the kind model (all of them), so here they are held to the targets (the attribution of
+blind-34, 40 … 44, 48 and 51 to less, see `ATTRIBUTION_FLOORS`). blind-56 has been neither
+trained nor tuned on: its test guards what the shipped model scores on it (its first run, with
+the model trained up to blind-53, was P 0.959 R 0.929: gaming, esports and sports-fan
+communities are a genre no earlier set had), so that it stays an honest check.
 How the model does on a set it was not trained on is also tested in test_model.py.
 """
 
@@ -129,6 +129,8 @@ def test_second_heldout_set_meets_targets() -> None:
         ("blind-51", 92, 0),
         ("blind-52", 94, 0),
         ("blind-53", 92, 0),
+        ("blind-54", 92, 0),
+        ("blind-55", 92, 0),
     ],
 )
 def test_blind_sets_meet_targets(name: str, items: int, false_alarms: int) -> None:
@@ -163,14 +165,13 @@ ATTRIBUTION_FLOORS = {
 
 
 def test_untrained_blind_set_does_not_fall_below_what_it_scores() -> None:
-    """blind-54 (crowdfunding and donation pages: a crowdfunding platform, a charity's
-    appeals, a channel raising money for prisoners' families, a donation-scam warning page, a
-    diaspora newsletter, a pro-government "where did the money go" site) is held out of
-    training. It meets the precision and attribution targets but not recall (docs/matching.md,
+    """blind-56 (gaming, esports and sports-fan communities: a fan club's forum, an esports
+    team's news, a clan's Discord announcements, stream chat digests, a betting-tips channel, a
+    chess club's reports) is held out of training. It meets the targets (docs/matching.md,
     "Figures")."""
-    result = _evaluate(BLIND / "blind-54")
-    assert result["items"] == 92
-    _assert_targets(result, recall=0.83)
+    result = _evaluate(BLIND / "blind-56")
+    assert result["items"] == 95
+    _assert_targets(result, precision=0.9, recall=0.9)
     assert result["false_alarms"] == 0
 
 
