@@ -126,7 +126,7 @@ class Matcher:
     def _check(self, work: str, end: int, plen: int, entry: tuple, found: _Found) -> None:
         kind = entry[0]
         if kind == _NICK:
-            _nickname(work, end - plen + 1, end, entry, found)
+            self._nickname(work, end - plen + 1, end, entry, found)
         elif kind == _HANDLE:
             _handle(work, end - plen + entry[1], end, entry, found)
         elif kind == _EMAIL:
@@ -209,6 +209,39 @@ class Matcher:
         self._tables[ids] = frozen
         return frozen
 
+    def _nickname(self, work: str, start: int, end: int, entry: tuple, found: _Found) -> None:
+        """A nickname (the automaton holds it capitalised, see `variants.case_forms`), but not
+        where its capital tells nothing and something says it is the common word it was made of:
+        in the plural in an all-lower-case text (title-cased to be matched) or at the start of a
+        text, line or sentence ("qaratoyuqlar", blackbirds; "Qaranquşlar qayıdır", swallows come
+        back), or at such a start in a text that also writes it in lower case (a weather report
+        on the wind гилавар that begins a sentence with it). Nor where, with its ending, it spells
+        the person's own given name (the pet name Lami with the dative -ya is Lamiya): a given name
+        alone names nobody."""
+        if found.in_lower_line(start):
+            return  # the text writes names with capitals: in lower case, it is the common word
+        _, endings, ids, label, _after_given = entry
+        tail = names.ending(work, end, endings)
+        before = work[start - 1] if start else " "
+        plural = tail is not None and names.is_plural(tail)
+        opens = names.opens_sentence(work, start)
+        if plural and (found.uncased or opens):
+            return
+        if opens and names.written_in_lower_case(work, work[start:end], found.lower_lines):
+            return
+        if tail is not None and before not in "@./_":
+            for aid in ids:
+                if not (tail and self._is_own_given_name(aid, work[start : end + len(tail)])):
+                    found.add(aid, "nickname", start, end + len(tail), names.note(label, tail))
+
+    def _is_own_given_name(self, aid: int, word: str) -> bool:
+        """Whether `word` is one of the person's given names, with or without a case ending."""
+        folded = fold(word)
+        return any(
+            folded.startswith(s.folded) and folded[len(s.folded) :] in s.endings
+            for s, _ in self._support_plan(aid)[1]
+        )
+
     def _support(self, work: str, aid: int, found: _Found) -> None:
         """Bare surnames and given names of a person found, near where they were found."""
         for ids, start, stop, label, tail, before in found.bare:
@@ -239,29 +272,6 @@ class Matcher:
             )
             plan = self._plans[aid] = (surnames, given)
         return plan
-
-
-def _nickname(work: str, start: int, end: int, entry: tuple, found: _Found) -> None:
-    """A nickname (the automaton holds it capitalised, see `variants.case_forms`), but not
-    where its capital tells nothing and something says it is the common word it was made of:
-    in the plural in an all-lower-case text (title-cased to be matched) or at the start of a
-    text, line or sentence ("qaratoyuqlar", blackbirds; "Qaranquşlar qayıdır", swallows come
-    back), or at such a start in a text that also writes it in lower case (a weather report
-    on the wind гилавар that begins a sentence with it)."""
-    if found.in_lower_line(start):
-        return  # the text writes names with capitals: in lower case, it is the common word
-    _, endings, ids, label, _after_given = entry
-    tail = names.ending(work, end, endings)
-    before = work[start - 1] if start else " "
-    plural = tail is not None and names.is_plural(tail)
-    opens = names.opens_sentence(work, start)
-    if plural and (found.uncased or opens):
-        return
-    if opens and names.written_in_lower_case(work, work[start:end], found.lower_lines):
-        return
-    if tail is not None and before not in "@./_":
-        for aid in ids:
-            found.add(aid, "nickname", start, end + len(tail), names.note(label, tail))
 
 
 def _handle(work: str, first: int, end: int, entry: tuple, found: _Found) -> None:

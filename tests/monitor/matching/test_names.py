@@ -414,6 +414,18 @@ def test_a_surname_with_a_letter_that_text_recognition_read_as_a_digit(
     assert [h.matched for h in gulnara.find(text)] == ([matched] if matched else [])
 
 
+def test_a_pet_name_with_an_ending_that_spells_the_given_name_is_the_given_name() -> None:
+    """Pet name Lami with the dative -ya is Lamiya: her given name alone, which names nobody
+    (a colleague called Lamiyə Soltanlı, a welcome post for another Lamiya)."""
+    lamiya = Registration(1, ("Lamiyə Sultanlı", "Lamiya Sultanli"), nicknames=("Lami",))
+    matcher = Matcher.build([lamiya])
+    for text in ("HR mütəxəssisi Lamiyə Soltanlı.", "Please welcome Lamiya Soltanli!"):
+        assert matcher.find(text) == [], text
+    assert names_found(matcher, "Laminin kanalı bağlanıb") == {1}
+    assert names_found(matcher, "Lami yazıb") == {1}
+    assert names_found(matcher, "Lamiyə Sultanlıya yazın") == {1}
+
+
 def test_a_pen_name_with_capitals_inside_is_sought_as_written() -> None:
     matcher = Matcher.build([Registration(1, ("Vüsal Əzimov",), nicknames=("VüsalTV",))])
     for text in ("Biz VüsalTV-də danışdıq.", "VüsalTV yayımı", "VÜSALTV yayımı", "Vusaltv"):
