@@ -8,14 +8,14 @@ data/heldout2 have other people and texts, written to check that rules and lexic
 
 The blind sets in tests/data/blind-* were written by sessions that saw neither the classifier nor
 another set. Each one's first-run figures are recorded in docs/matching.md ("Figures"); since
-then blind-1 to blind-57 have been used to tune the lexicons and rules (blind-1 to blind-7, and
+then blind-1 to blind-59 have been used to tune the lexicons and rules (blind-1 to blind-7, and
 the misses of blind-38, 40, 43, 47, 48, 49 and 51 for the plate, thread, patronymic, lower-case
 line, ending, line-break, split-name, label-line, card, plural and employer-warning rules) and
 to train the kind model (all of them), so here they are held to the targets (the attribution of
-blind-34, 40 … 44, 48 and 51 to less, see `ATTRIBUTION_FLOORS`). blind-58 has been neither
-trained nor tuned on: its test guards what the shipped model scores on it (its first run, with
-the model trained up to blind-55, was P 0.900 R 0.891: news aggregators, alert digests and
-search-result pages are a genre no earlier set had), so that it stays an honest check.
+blind-34, 40 … 44, 48, 51, 58 and 59 to less, see `ATTRIBUTION_FLOORS`). blind-60 has been
+neither trained nor tuned on: its test guards what the shipped model scores on it (its first
+run, with the model trained up to blind-57, was P 0.848 R 0.825: migration, visa and asylum
+communities are a genre no earlier set had), so that it stays an honest check.
 How the model does on a set it was not trained on is also tested in test_model.py.
 """
 
@@ -133,6 +133,8 @@ def test_second_heldout_set_meets_targets() -> None:
         ("blind-55", 92, 0),
         ("blind-56", 95, 0),
         ("blind-57", 94, 0),
+        ("blind-58", 93, 0),
+        ("blind-59", 93, 0),
     ],
 )
 def test_blind_sets_meet_targets(name: str, items: int, false_alarms: int) -> None:
@@ -152,7 +154,9 @@ def test_blind_sets_meet_targets(name: str, items: int, false_alarms: int) -> No
 # names that OCR misread; blind-44 (wiki text) namesakes with pages of their own; blind-48 (job
 # sites) namesakes who are ordinary job seekers, and two sisters named once in the plural
 # («Нигяр и Саида Алияровы»); blind-51 (text from images) namesakes, a given name broken across
-# a line by OCR (NƏR / GİZ) and a misread Cyrillic letter (ЛАП1НА). Since people found but not
+# a line by OCR (NƏR / GİZ) and a misread Cyrillic letter (ЛАП1НА); blind-58 and 59 (news
+# aggregators, search results, people-search pages) namesakes listed beside the person: a
+# footballer, a deputy minister, a chess player, a district official. Since people found but not
 # meant train as plain mentions (training.NOT_MEANT), none of them raises an alarm.
 ATTRIBUTION_FLOORS = {
     "blind-34": 0.93,
@@ -163,19 +167,21 @@ ATTRIBUTION_FLOORS = {
     "blind-44": 0.84,
     "blind-48": 0.93,
     "blind-51": 0.94,
+    "blind-58": 0.93,
+    "blind-59": 0.9,
 }
 
 
 def test_untrained_blind_set_does_not_fall_below_what_it_scores() -> None:
-    """blind-58 (news aggregators, alert digests and search-result pages: an alerts digest, a
-    search engine's news tab, a people-search site, a media-monitoring service's clippings, two
-    headline aggregators) is held out of training. It meets the kind targets, not the
-    attribution target (precision 0.892: its writer built in full-name namesakes, a footballer
-    and a deputy minister among them; docs/matching.md, "Figures")."""
-    result = _evaluate(BLIND / "blind-58")
+    """blind-60 (migration, visa and asylum communities: an asylum-seekers' forum, a relocation
+    chat digest, a consular queue channel, a visa agency, a refugee charity's bulletin, a
+    pro-government site that "exposes" exiles) is held out of training. It meets the
+    attribution target, not the kind targets, with one false alarm (docs/matching.md,
+    "Figures")."""
+    result = _evaluate(BLIND / "blind-60")
     assert result["items"] == 93
-    _assert_targets(result, f1=0.93)
-    assert result["false_alarms"] == 0
+    _assert_targets(result, precision=0.86, recall=0.82)
+    assert result["false_alarms"] <= 1
 
 
 def test_evaluation_counts_also_kinds_and_misses() -> None:
