@@ -8,14 +8,14 @@ data/heldout2 have other people and texts, written to check that rules and lexic
 
 The blind sets in tests/data/blind-* were written by sessions that saw neither the classifier nor
 another set. Each one's first-run figures are recorded in docs/matching.md ("Figures"); since
-then blind-1 to blind-59 have been used to tune the lexicons and rules (blind-1 to blind-7, and
+then blind-1 to blind-61 have been used to tune the lexicons and rules (blind-1 to blind-7, and
 the misses of blind-38, 40, 43, 47, 48, 49 and 51 for the plate, thread, patronymic, lower-case
 line, ending, line-break, split-name, label-line, card, plural and employer-warning rules) and
 to train the kind model (all of them), so here they are held to the targets (the attribution of
-blind-34, 40 … 44, 48, 51, 58 and 59 to less, see `ATTRIBUTION_FLOORS`). blind-60 has been
+blind-34, 40 … 44, 48, 51, 58 and 59 to less, see `ATTRIBUTION_FLOORS`). blind-62 has been
 neither trained nor tuned on: its test guards what the shipped model scores on it (its first
-run, with the model trained up to blind-57, was P 0.848 R 0.825: migration, visa and asylum
-communities are a genre no earlier set had), so that it stays an honest check.
+run, with the model trained up to blind-59, was P 0.900 R 0.952: data-lookup bots, breach
+searches and OSINT forums are a genre no earlier set had), so that it stays an honest check.
 How the model does on a set it was not trained on is also tested in test_model.py.
 """
 
@@ -135,6 +135,8 @@ def test_second_heldout_set_meets_targets() -> None:
         ("blind-57", 94, 0),
         ("blind-58", 93, 0),
         ("blind-59", 93, 0),
+        ("blind-60", 93, 0),
+        ("blind-61", 92, 0),
     ],
 )
 def test_blind_sets_meet_targets(name: str, items: int, false_alarms: int) -> None:
@@ -173,14 +175,13 @@ ATTRIBUTION_FLOORS = {
 
 
 def test_untrained_blind_set_does_not_fall_below_what_it_scores() -> None:
-    """blind-60 (migration, visa and asylum communities: an asylum-seekers' forum, a relocation
-    chat digest, a consular queue channel, a visa agency, a refugee charity's bulletin, a
-    pro-government site that "exposes" exiles) is held out of training. It meets the
-    attribution target, not the kind targets, with one false alarm (docs/matching.md,
-    "Figures")."""
-    result = _evaluate(BLIND / "blind-60")
-    assert result["items"] == 93
-    _assert_targets(result, precision=0.86, recall=0.82)
+    """blind-62 (data-lookup bots, breach-search services and OSINT forums: two lookup bots'
+    channels, a breach-check site, an OSINT forum, a digital-security NGO's advisories, a
+    pro-government "dossier" channel) is held out of training. It meets the targets, with one
+    false alarm (docs/matching.md, "Figures")."""
+    result = _evaluate(BLIND / "blind-62")
+    assert result["items"] == 92
+    _assert_targets(result, precision=0.9, recall=0.9)
     assert result["false_alarms"] <= 1
 
 
