@@ -12,10 +12,10 @@ then blind-1 to blind-63 have been used to tune the lexicons and rules (blind-1 
 the misses of blind-38, 40, 43, 47, 48, 49 and 51 for the plate, thread, patronymic, lower-case
 line, ending, line-break, split-name, label-line, card, plural and employer-warning rules) and
 to train the kind model (all of them), so here they are held to the targets (the attribution of
-blind-34, 40 … 44, 48, 51, 58, 59 and 63 to less, see `ATTRIBUTION_FLOORS`). blind-64 has
-been neither trained nor tuned on: its test guards what the shipped model scores on it (its
-first run, with the model trained up to blind-61, was P 0.897 R 0.865: religious community
-pages are a genre no earlier set had), so that it stays an honest check.
+some to less, see `ATTRIBUTION_FLOORS`). blind-64 has been neither trained nor tuned on: its
+test guards what the shipped model scores on it (its first run, with the model trained up to
+blind-61, was P 0.897 R 0.865: religious community pages are a genre no earlier set had), so
+that it stays an honest check.
 How the model does on a set it was not trained on is also tested in test_model.py.
 """
 
