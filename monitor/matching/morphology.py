@@ -200,7 +200,9 @@ _SURNAME_CASES: dict[Gender, dict[str, frozenset[str]]] = {
     },
 }
 # By the given name's last letters; a female name that ends in a consonant does not decline,
-# and a male name in -а (Муса) declines like a female one.
+# and a male name in -а (Муса) declines like a female one. Many men's names end in -ей, -ем or
+# -ём in the nominative itself (Сергей, Андрей, Алексей, Артём, Артем, Керем), so those endings
+# may be either case: as instrumental only, «Белецкий Артём» and «Иванов Сергей» were no pair.
 _GIVEN_CASES: dict[Gender, dict[tuple[str, ...], frozenset[str]]] = {
     Gender.FEMALE: {
         ("ой", "ою", "ей", "ею"): frozenset({INS}),
@@ -211,7 +213,8 @@ _GIVEN_CASES: dict[Gender, dict[tuple[str, ...], frozenset[str]]] = {
         ("у", "ю"): frozenset({ACC}),
     },
     Gender.MALE: {
-        ("ом", "ем", "ём", "ой", "ей"): frozenset({INS}),
+        ("ом", "ой"): frozenset({INS}),
+        ("ем", "ём", "ей"): frozenset({INS, NOM}),
         ("а", "я"): frozenset({NOM, GEN, ACC}),
         ("у", "ю"): frozenset({DAT, ACC}),
         ("е",): frozenset({DAT, PRE}),

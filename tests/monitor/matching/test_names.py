@@ -183,6 +183,16 @@ def test_surname_first_in_russian_needs_both_parts_in_one_case() -> None:
         assert names_found(matcher, text) == set(), text
 
 
+@pytest.mark.parametrize("given", ["Артём", "Артем", "Сергей", "Андрей", "Керем"])
+def test_a_mans_given_name_that_ends_like_an_instrumental(given: str) -> None:
+    """Сергей, Артём, Керем end in the nominative as other names do in the instrumental
+    (Андреем, Игорем): after a surname in the nominative they are the same person's."""
+    matcher = Matcher.build([Registration(1, (f"{given} Белецкий",))])
+    for text in (f"Белецкий {given} Игоревич — учитель", f"Белецкий {given} пишет"):
+        assert names_found(matcher, text) == {1}, text
+    assert names_found(matcher, f"Белецкому {given} позвонили") == set()
+
+
 def test_russian_male_given_names_in_a_soft_sign_decline() -> None:
     """Рамиль, Игорь: Рамиля, Рамилю, Рамилем, Рамиле, before an indeclinable -заде too."""
     matcher = Matcher.build([Registration(1, ("Рамиль Гасанзаде",))])
