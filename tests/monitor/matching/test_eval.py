@@ -8,14 +8,15 @@ data/heldout2 have other people and texts, written to check that rules and lexic
 
 The blind sets in tests/data/blind-* were written by sessions that saw neither the classifier nor
 another set. Each one's first-run figures are recorded in docs/matching.md ("Figures"); since
-then blind-1 to blind-63 have been used to tune the lexicons and rules (blind-1 to blind-7, and
-the misses of blind-38, 40, 43, 47, 48, 49 and 51 for the plate, thread, patronymic, lower-case
-line, ending, line-break, split-name, label-line, card, plural and employer-warning rules) and
+then blind-1 to blind-65 have been used to tune the lexicons and rules (blind-1 to blind-7, and
+the misses of blind-38, 40, 43, 47, 48, 49, 51 and 65 for the plate, thread, patronymic,
+lower-case line, ending, line-break, split-name, label-line, card, plural, employer-warning and
+Russian given-name case rules) and
 to train the kind model (all of them), so here they are held to the targets (the attribution of
-some to less, see `ATTRIBUTION_FLOORS`). blind-64 has been neither trained nor tuned on: its
+some to less, see `ATTRIBUTION_FLOORS`). blind-66 has been neither trained nor tuned on: its
 test guards what the shipped model scores on it (its first run, with the model trained up to
-blind-61, was P 0.897 R 0.865: religious community pages are a genre no earlier set had), so
-that it stays an honest check.
+blind-63, was P 0.917 R 0.838: municipal and neighbourhood notice boards are a genre no earlier
+set had), so that it stays an honest check.
 How the model does on a set it was not trained on is also tested in test_model.py.
 """
 
@@ -139,6 +140,8 @@ def test_second_heldout_set_meets_targets() -> None:
         ("blind-61", 92, 0),
         ("blind-62", 92, 0),
         ("blind-63", 94, 0),
+        ("blind-64", 93, 0),
+        ("blind-65", 94, 0),
     ],
 )
 def test_blind_sets_meet_targets(name: str, items: int, false_alarms: int) -> None:
@@ -179,13 +182,13 @@ ATTRIBUTION_FLOORS = {
 
 
 def test_untrained_blind_set_does_not_fall_below_what_it_scores() -> None:
-    """blind-64 (religious community pages: a mosque community's announcements, a parish
-    bulletin, a religious scholar's channel, a pilgrimage group, an interfaith youth newsletter,
-    a pro-government religious affairs site) is held out of training. It meets the recall and
-    attribution targets, and precision 0.875 (docs/matching.md, "Figures")."""
-    result = _evaluate(BLIND / "blind-64")
+    """blind-66 (municipal and neighbourhood notice boards: a district authority's notices, a
+    residents' building chat, a neighbourhood group, a lost-and-found and classifieds board, a
+    village page, a housing-rights bulletin) is held out of training. It meets the precision and
+    attribution targets, and recall 0.838 (docs/matching.md, "Figures")."""
+    result = _evaluate(BLIND / "blind-66")
     assert result["items"] == 93
-    _assert_targets(result, precision=0.87, recall=0.86)
+    _assert_targets(result, precision=0.91, recall=0.83)
     assert result["false_alarms"] == 0
 
 
