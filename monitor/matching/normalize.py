@@ -320,8 +320,9 @@ def title_case(text: str) -> str:
     return "".join(chars)
 
 
-# A hyphen and a line break inside a word, which `repair` drops: the word is joined again.
-_LINE_BREAK_HYPHEN = re.compile(r"(?<=[^\W\d_])-\n(?=[^\W\d_])")
+# A hyphen and a line break inside a word, which `repair` drops: the word is joined again. Text
+# recognition may put a blank line between the two halves («Ширинбе-\n\nкова»).
+_LINE_BREAK_HYPHEN = re.compile(r"(?<=[^\W\d_])-\n(?:[ \t]*\n)?(?=[^\W\d_])")
 # What `repair` rewrites: invisible characters, combining marks, compatibility letters, and
 # words hyphenated across a line break.
 _REWRITE = re.compile(
@@ -364,7 +365,7 @@ def repair(text: str) -> Prepared:
 
 
 def _rewrite(run: str) -> str:
-    if run == "-\n":
+    if run.startswith("-\n"):
         return ""  # a word hyphenated across a line break
     composed = unicodedata.normalize("NFKC", run).translate(_TURNED_E)
     return "".join(c for c in composed if ord(c) not in INVISIBLE and not unicodedata.combining(c))

@@ -8,14 +8,14 @@ data/heldout2 have other people and texts, written to check that rules and lexic
 
 The blind sets in tests/data/blind-* were written by sessions that saw neither the classifier nor
 another set. Each one's first-run figures are recorded in docs/matching.md ("Figures"); since
-then blind-1 to blind-65 have been used to tune the lexicons and rules (blind-1 to blind-7, and
-the misses of blind-38, 40, 43, 47, 48, 49, 51 and 65 for the plate, thread, patronymic,
-lower-case line, ending, line-break, split-name, label-line, card, plural, employer-warning and
-Russian given-name case rules) and
+then blind-1 to blind-67 have been used to tune the lexicons and rules (blind-1 to blind-7, and
+the misses of blind-38, 40, 43, 47, 48, 49, 51, 65 and 67 for the plate, thread, patronymic,
+lower-case line, ending, line-break, split-name, label-line, card, plural, employer-warning,
+Russian given-name case and subtitle-time rules) and
 to train the kind model (all of them), so here they are held to the targets (the attribution of
-some to less, see `ATTRIBUTION_FLOORS`). blind-66 has been neither trained nor tuned on: its
+some to less, see `ATTRIBUTION_FLOORS`). blind-68 has been neither trained nor tuned on: its
 test guards what the shipped model scores on it (its first run, with the model trained up to
-blind-63, was P 0.917 R 0.838: municipal and neighbourhood notice boards are a genre no earlier
+blind-65, was P 0.962 R 0.880: academic conference and university pages are a genre no earlier
 set had), so that it stays an honest check.
 How the model does on a set it was not trained on is also tested in test_model.py.
 """
@@ -142,6 +142,8 @@ def test_second_heldout_set_meets_targets() -> None:
         ("blind-63", 94, 0),
         ("blind-64", 93, 0),
         ("blind-65", 94, 0),
+        ("blind-66", 93, 0),
+        ("blind-67", 93, 0),
     ],
 )
 def test_blind_sets_meet_targets(name: str, items: int, false_alarms: int) -> None:
@@ -182,13 +184,13 @@ ATTRIBUTION_FLOORS = {
 
 
 def test_untrained_blind_set_does_not_fall_below_what_it_scores() -> None:
-    """blind-66 (municipal and neighbourhood notice boards: a district authority's notices, a
-    residents' building chat, a neighbourhood group, a lost-and-found and classifieds board, a
-    village page, a housing-rights bulletin) is held out of training. It meets the precision and
-    attribution targets, and recall 0.838 (docs/matching.md, "Figures")."""
-    result = _evaluate(BLIND / "blind-66")
-    assert result["items"] == 93
-    _assert_targets(result, precision=0.91, recall=0.83)
+    """blind-68 (academic conference and university pages: a conference's news, a faculty's
+    news, a students' union channel, a jobs and grants board, a journal's notices, a
+    pro-government "academic integrity" blog) is held out of training. It meets the targets:
+    0.962 / 0.880, attribution 0.959 (docs/matching.md, "Figures")."""
+    result = _evaluate(BLIND / "blind-68")
+    assert result["items"] == 92
+    _assert_targets(result, precision=0.96, recall=0.88)
     assert result["false_alarms"] == 0
 
 

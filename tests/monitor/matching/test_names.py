@@ -409,6 +409,23 @@ def test_a_name_hyphenated_across_a_line_break() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("[00:14:02] Так называемый адвокат Эльмар\n[00:14:05] Шихалиев защищает", {1}),
+        ("00:14:02 адвокат Эльмар\n00:14:05 Шихалиева защищают", {1}),
+        ("Выступил Эльмар.\n[00:14:05] Шихалиев не пришёл.", set()),
+        ("адвокат Эльмар\nШихалиев защищает", set()),
+    ],
+)
+def test_a_name_broken_across_subtitle_lines(text: str, found: set[int]) -> None:
+    """Burnt-in and auto-generated subtitles break lines anywhere, between a given name and its
+    surname too: the word before a line that opens with its time is the last of the line above.
+    A full stop there ends the sentence, and a line without a time is no subtitle."""
+    matcher = Matcher.build([Registration(1, ("Эльмар Шихалиев",))])
+    assert names_found(matcher, text) == found
+
+
+@pytest.mark.parametrize(
     ("text", "matched"),
     [
         ("— GÜLNARƏ MEHDİYEV0VA", None),  # a digit for a letter that is not there

@@ -53,7 +53,12 @@ def test_hostile_text_is_repaired_with_offsets(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "joined"),
-    [("MEHDİYE-\nVA", "MEHDİYEVA"), ("РАХМА-\nНОВ", "РАХМАНОВ"), ("Rakhma-\nnov", "Rakhmanov")],
+    [
+        ("MEHDİYE-\nVA", "MEHDİYEVA"),
+        ("РАХМА-\nНОВ", "РАХМАНОВ"),
+        ("Rakhma-\nnov", "Rakhmanov"),
+        ("Ширинбе-\n\nкова", "Ширинбекова"),  # text recognition left a blank line between
+    ],
 )
 def test_a_word_hyphenated_across_a_line_break_is_joined(text: str, joined: str) -> None:
     """OCR of posters and scanned papers breaks words at line ends: the matcher must see them
@@ -66,7 +71,14 @@ def test_a_word_hyphenated_across_a_line_break_is_joined(text: str, joined: str)
 
 @pytest.mark.parametrize(
     "text",
-    ["Gülnarə Mehdiyeva", "Гюльнара Мехдиева", "plain ascii", "«Цитата» — тире", "a list -\nb"],
+    [
+        "Gülnarə Mehdiyeva",
+        "Гюльнара Мехдиева",
+        "plain ascii",
+        "«Цитата» — тире",
+        "a list -\nb",
+        "-\n\nb",
+    ],
 )
 def test_clean_text_is_left_alone(text: str) -> None:
     assert not needs_repair(text)
