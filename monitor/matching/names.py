@@ -66,9 +66,9 @@ _REACH = 48
 _BACK = re.compile(
     r"[ \t\u00a0\u202f\u2009]*(,?)[ \t\u00a0\u202f\u2009]*(\.?)((?:[^\W\d_]|['’ʼ`-])+)"
 )
-# A subtitle line's time ("[00:14:05] ", "00:14:05 ") up to `pos`: burnt-in and auto-generated
-# subtitles break lines anywhere, between a given name and its surname too, so the word before a
-# line that opens with one is the last word of the line above.
+# A line break and a subtitle line's time ("[00:14:05] ", "00:14:05 ") up to `pos`: burnt-in
+# and auto-generated subtitles break lines anywhere, between a given name and its surname too,
+# so the word before a line that opens with one is the last word of the line above.
 _CUE_TIME = re.compile(
     r"(?<=[^\W\d_])\n[ \t]*(?:\[\d{1,2}(?::\d\d){1,2}\]|\d{1,2}(?::\d\d){2})[ \t]+\Z"
 )
@@ -140,8 +140,9 @@ def word_before(work: str, pos: int) -> Word | None:
             return first, pos - 1, word, False
     m = _BACK.match(work[lo:pos][::-1])
     if m is None:
-        cue = _CUE_TIME.search(work, lo, pos)
-        return word_before(work, cue.start()) if cue else None  # punctuation, a line break
+        line = work.rfind("\n", lo, pos)
+        cue = _CUE_TIME.match(work, line, pos) if line > 0 else None
+        return word_before(work, line) if cue else None  # punctuation, a line break
     if m.group(2) and len(m.group(3)) > 2:
         return None  # a sentence that ended
     start = pos - m.end()
