@@ -8,15 +8,15 @@ data/heldout2 have other people and texts, written to check that rules and lexic
 
 The blind sets in tests/data/blind-* were written by sessions that saw neither the classifier nor
 another set. Each one's first-run figures are recorded in docs/matching.md ("Figures"); since
-then blind-1 to blind-67 have been used to tune the lexicons and rules (blind-1 to blind-7, and
+then blind-1 to blind-69 have been used to tune the lexicons and rules (blind-1 to blind-7, and
 the misses of blind-38, 40, 43, 47, 48, 49, 51, 65 and 67 for the plate, thread, patronymic,
 lower-case line, ending, line-break, split-name, label-line, card, plural, employer-warning,
 Russian given-name case and subtitle-time rules) and
 to train the kind model (all of them), so here they are held to the targets (the attribution of
-some to less, see `ATTRIBUTION_FLOORS`). blind-68 has been neither trained nor tuned on: its
+some to less, see `ATTRIBUTION_FLOORS`). blind-70 has been neither trained nor tuned on: its
 test guards what the shipped model scores on it (its first run, with the model trained up to
-blind-65, was P 0.962 R 0.880: academic conference and university pages are a genre no earlier
-set had), so that it stays an honest check.
+blind-67, was P 0.932 R 0.971: podcast and video show notes are a genre no earlier set had), so
+that it stays an honest check.
 How the model does on a set it was not trained on is also tested in test_model.py.
 """
 
@@ -144,6 +144,8 @@ def test_second_heldout_set_meets_targets() -> None:
         ("blind-65", 94, 0),
         ("blind-66", 93, 0),
         ("blind-67", 93, 0),
+        ("blind-68", 92, 0),
+        ("blind-69", 92, 0),
     ],
 )
 def test_blind_sets_meet_targets(name: str, items: int, false_alarms: int) -> None:
@@ -184,13 +186,13 @@ ATTRIBUTION_FLOORS = {
 
 
 def test_untrained_blind_set_does_not_fall_below_what_it_scores() -> None:
-    """blind-68 (academic conference and university pages: a conference's news, a faculty's
-    news, a students' union channel, a jobs and grants board, a journal's notices, a
-    pro-government "academic integrity" blog) is held out of training. It meets the targets:
-    0.962 / 0.880, attribution 0.959 (docs/matching.md, "Figures")."""
-    result = _evaluate(BLIND / "blind-68")
+    """blind-70 (podcast and video show notes: an independent podcast, a YouTube interview
+    channel, a diaspora podcast, a pro-government talk show's videos, a true-crime podcast, a
+    security podcast) is held out of training. It meets the targets: 0.952 / 0.971, attribution
+    0.958 (docs/matching.md, "Figures")."""
+    result = _evaluate(BLIND / "blind-70")
     assert result["items"] == 92
-    _assert_targets(result, precision=0.96, recall=0.88)
+    _assert_targets(result, precision=0.95, recall=0.97)
     assert result["false_alarms"] == 0
 
 
