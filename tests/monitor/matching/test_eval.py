@@ -8,15 +8,15 @@ data/heldout2 have other people and texts, written to check that rules and lexic
 
 The blind sets in tests/data/blind-* were written by sessions that saw neither the classifier nor
 another set. Each one's first-run figures are recorded in docs/matching.md ("Figures"); since
-then blind-1 to blind-69 have been used to tune the lexicons and rules (blind-1 to blind-7, and
+then blind-1 to blind-71 have been used to tune the lexicons and rules (blind-1 to blind-7, and
 the misses of blind-38, 40, 43, 47, 48, 49, 51, 65 and 67 for the plate, thread, patronymic,
 lower-case line, ending, line-break, split-name, label-line, card, plural, employer-warning,
 Russian given-name case and subtitle-time rules) and
 to train the kind model (all of them), so here they are held to the targets (the attribution of
-some to less, see `ATTRIBUTION_FLOORS`). blind-70 has been neither trained nor tuned on: its
+some to less, see `ATTRIBUTION_FLOORS`). blind-72 has been neither trained nor tuned on: its
 test guards what the shipped model scores on it (its first run, with the model trained up to
-blind-67, was P 0.932 R 0.971: podcast and video show notes are a genre no earlier set had), so
-that it stays an honest check.
+blind-69, was P 0.870 R 0.837: real-estate, rental and room-share listings are a genre no
+earlier set had), so that it stays an honest check.
 How the model does on a set it was not trained on is also tested in test_model.py.
 """
 
@@ -146,6 +146,8 @@ def test_second_heldout_set_meets_targets() -> None:
         ("blind-67", 93, 0),
         ("blind-68", 92, 0),
         ("blind-69", 92, 0),
+        ("blind-70", 92, 0),
+        ("blind-71", 93, 0),
     ],
 )
 def test_blind_sets_meet_targets(name: str, items: int, false_alarms: int) -> None:
@@ -186,14 +188,15 @@ ATTRIBUTION_FLOORS = {
 
 
 def test_untrained_blind_set_does_not_fall_below_what_it_scores() -> None:
-    """blind-70 (podcast and video show notes: an independent podcast, a YouTube interview
-    channel, a diaspora podcast, a pro-government talk show's videos, a true-crime podcast, a
-    security podcast) is held out of training. It meets the targets: 0.952 / 0.971, attribution
-    0.958 (docs/matching.md, "Figures")."""
-    result = _evaluate(BLIND / "blind-70")
-    assert result["items"] == 92
-    _assert_targets(result, precision=0.95, recall=0.97)
-    assert result["false_alarms"] == 0
+    """blind-72 (real-estate, rental and room-share listings: a classifieds site's rentals, a
+    landlords' channel with a "tenant blacklist", a flatmate group, an estate agency's blog, a
+    short-stay platform's reviews, a property news portal) is held out of training. It meets the
+    recall and attribution targets, and precision 0.875, with one false alarm: a pen name that
+    is also a residential complex's name («ЖК «Маяк»», docs/matching.md, "Figures")."""
+    result = _evaluate(BLIND / "blind-72")
+    assert result["items"] == 93
+    _assert_targets(result, precision=0.87, recall=0.86)
+    assert result["false_alarms"] <= 1
 
 
 def test_evaluation_counts_also_kinds_and_misses() -> None:
