@@ -217,7 +217,8 @@ class Matcher:
         back), or at such a start in a text that also writes it in lower case (a weather report
         on the wind гилавар that begins a sentence with it). Nor where, with its ending, it spells
         the person's own given name (the pet name Lami with the dative -ya is Lamiya): a given name
-        alone names nobody."""
+        alone names nobody. Nor in quotes beside a word for a film, a place or a firm (ЖК «Маяк»,
+        "Sova" kafesi): that is a title (`names.names_a_title`)."""
         if found.in_lower_line(start):
             return  # the text writes names with capitals: in lower case, it is the common word
         _, endings, ids, label, _after_given = entry
@@ -229,10 +230,11 @@ class Matcher:
             return
         if opens and names.written_in_lower_case(work, work[start:end], found.lower_lines):
             return
-        if tail is not None and before not in "@./_":
-            for aid in ids:
-                if not (tail and self._is_own_given_name(aid, work[start : end + len(tail)])):
-                    found.add(aid, "nickname", start, end + len(tail), names.note(label, tail))
+        if tail is None or before in "@./_" or names.names_a_title(work, start, end + len(tail)):
+            return
+        for aid in ids:
+            if not (tail and self._is_own_given_name(aid, work[start : end + len(tail)])):
+                found.add(aid, "nickname", start, end + len(tail), names.note(label, tail))
 
     def _is_own_given_name(self, aid: int, word: str) -> bool:
         """Whether `word` is one of the person's given names, with or without a case ending."""

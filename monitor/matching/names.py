@@ -79,6 +79,48 @@ _HYPHEN_TAIL = re.compile(r"-([^\W\d_]+)")
 # `ending`, `word_after` and their regular expressions agree that no word starts there.
 _NOT_WORD = frozenset(("", *',.;:!?()[]{}<>"«»“”„/\\|@#%&*+=~_0123456789\n\r\f\v'))
 
+# Words after which a name in quotes is the title of a film or play or the name of a place or
+# firm: a pen name there is that title («фильм «Берёза»», «ЖК «Маяк»», "kafe "Sova""), not the
+# person. The person's own media (channel, blog, podcast, page) and writings are not here: a pen
+# name in quotes after them is the person's. Stems take any ending of up to five letters (в
+# кофейне, kafesində); abbreviations only as written.
+_TITLE_STEMS = tuple(
+    fold(w)
+    for w in (
+        "фильм",
+        "сериал",
+        "спектакл",
+        "кафе",
+        "кофейн",
+        "ресторан",
+        "гостиниц",
+        "отел",
+        "магазин",
+        "film",
+        "serial",
+        "tamaşa",
+        "kafe",
+        "restoran",
+        "otel",
+        "mağaza",
+        "kompleks",
+        "movie",
+        "series",
+        "café",
+        "restaurant",
+        "hotel",
+        "shop",
+        "store",
+        "complex",
+    )
+)
+_TITLE_ABBREVIATIONS = frozenset(
+    fold(w) for w in ("жк", "тц", "трц", "ооо", "оао", "зао", "mmc", "asc", "qsc", "llc", "ltd")
+)
+_TITLE_ENDING = 5
+_OPENING_QUOTES = "«\"“„'‘"
+_CLOSING_QUOTES = "»\"”“'’"
+
 # (start, end, text, comma-before-the-position)
 Word = tuple[int, int, str, bool]
 
@@ -357,6 +399,26 @@ def opens_sentence(work: str, start: int) -> bool:
     if before:
         return before[-1] in ".!?…:\n\r"
     return start <= _LOOK_BACK  # nothing but such marks since the text began
+
+
+def names_a_title(work: str, start: int, end: int) -> bool:
+    """Whether the name at work[start:end] stands in quotes before or after a word for a film, a
+    play, a place or a firm (see `_TITLE_STEMS`): ЖК «Маяк», "Sova" kafesi. It is the title of
+    that, not a person."""
+    if start < 1 or work[start - 1] not in _OPENING_QUOTES:
+        return False
+    if _is_title_word(word_before(work, start - 1)):
+        return True
+    return work[end : end + 1] in _CLOSING_QUOTES and _is_title_word(word_after(work, end + 1))
+
+
+def _is_title_word(word: Word | None) -> bool:
+    if word is None:
+        return False
+    key = folded(word[2])
+    return key in _TITLE_ABBREVIATIONS or any(
+        key.startswith(stem) and len(key) - len(stem) <= _TITLE_ENDING for stem in _TITLE_STEMS
+    )
 
 
 def written_in_lower_case(

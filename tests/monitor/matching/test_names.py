@@ -453,6 +453,26 @@ def test_a_pet_name_with_an_ending_that_spells_the_given_name_is_the_given_name(
     assert names_found(matcher, "Lamiyə Sultanlıya yazın") == {1}
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Студия в ЖК «Маяк», 40 м², вид на море.", set()),
+        ("В кофейне «Маяк» на углу сменилось меню.", set()),
+        ('Yeni film "Маяк" kinoteatrlarda.', set()),
+        ('"Маяк" kafesində yeni menyu.', set()),
+        ("Блогер «Маяк» снова пишет о выселениях.", {1}),  # the person's own trade
+        ("«Маяк» выложил новое видео.", {1}),  # nothing beside the quotes
+        ('"Маяк" kanalında yeni video.', {1}),  # the person's own channel
+    ],
+)
+def test_a_pen_name_in_quotes_beside_a_word_for_a_film_a_place_or_a_firm_is_a_title(
+    text: str, found: set[int]
+) -> None:
+    """A residential complex, a café or a film may bear the pen name: ЖК «Маяк» is a building."""
+    matcher = Matcher.build([Registration(1, ("Ольга Ветрова",), nicknames=("Маяк",))])
+    assert names_found(matcher, text) == found
+
+
 def test_a_pen_name_with_capitals_inside_is_sought_as_written() -> None:
     matcher = Matcher.build([Registration(1, ("Vüsal Əzimov",), nicknames=("VüsalTV",))])
     for text in ("Biz VüsalTV-də danışdıq.", "VüsalTV yayımı", "VÜSALTV yayımı", "Vusaltv"):
