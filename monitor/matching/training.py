@@ -27,7 +27,11 @@ from monitor.matching.model import KindModel
 # first-run figures are recorded (docs/matching.md, "Figures"); the newest, blind-72, stays out
 # as the honest check (test_eval.py) until a newer one takes its place.
 TRAINED_ON = ("mentions-dev", *(f"blind-{i}" for i in range(1, 72)))
-CLASSES = ("smear", "leak", "doxxing", "threat", "impersonation", "mention")
+# Phishing joined the classes once the corpora held eighteen labelled lures (blind-65 … 72);
+# the cues still decide where they name phishing (`classifier.CUES_DECIDE`). Leave-one-corpus-out
+# over mentions-dev and blind-1 … 71: lures read as phishing 2 → 14 of 18, mean harmful precision
+# 0.932 → 0.933, recall 0.904 → 0.910, false alarms 23 either way.
+CLASSES = ("smear", "leak", "doxxing", "threat", "impersonation", "phishing", "mention")
 # Inverse regularisation strength: leave-one-corpus-out figures hardly move between 0.3 and 10.
 C = 1.0
 # Each class weighs as much as the others in training, however few its examples (leaks and

@@ -69,6 +69,28 @@ def test_kind_by_language(matcher: Matcher, text: str, kind: str) -> None:
     assert kinds(matcher, text) == {1: kind}
 
 
+def test_the_model_reads_a_lure_the_lexicons_have_few_words_for(matcher: Matcher) -> None:
+    """A "compensation" lure: the lexicons see only "данные" and "ссылка" (phishing cue score
+    0.1), the kind model's phishing class reads the rest."""
+    text = (
+        "Уважаемая Айсель Наджафова, вам положена компенсация. Для получения перейдите по "
+        "ссылке и укажите данные карты: kompensaciya.example"
+    )
+    [mention] = analyse(matcher, text)
+    assert mention.cue_scores["phishing"] < 0.5
+    assert mention.kind == "phishing"
+    assert mention.score == mention.scores["phishing"]
+
+
+def test_phishing_the_cues_name_stays_phishing_whatever_the_model_says(matcher: Matcher) -> None:
+    """Trained on corpora that label reports of lures as mentions, the model alone reads this
+    lure, which the password and SMS-code phrases name, as a threat (see `CUES_DECIDE`)."""
+    text = "Aysel Najafova, your account will be suspended: confirm your password and SMS code."
+    [mention] = analyse(matcher, text)
+    assert mention.kind == "phishing"
+    assert mention.score == mention.cue_scores["phishing"]
+
+
 def test_reporting_on_a_smear_campaign_is_a_mention(matcher: Matcher) -> None:
     text = (
         "Проправительственные сайты называют Айсель Наджафову «предательницей». "

@@ -105,7 +105,7 @@ def test_the_model_generalises_to_a_corpus_it_did_not_see(
 
 def test_training_refuses_a_corpus_without_every_kind(found: dict) -> None:
     only_smear = [e for e in found["blind-8"] if e.kind in ("smear", "mention")]
-    with pytest.raises(ValueError, match="doxxing, impersonation, leak, threat"):
+    with pytest.raises(ValueError, match="doxxing, impersonation, leak, phishing, threat"):
         training.fit(only_smear)
 
 
