@@ -8,8 +8,9 @@ other separators as " "), and each starts with an anchor character:
   stands for "/", so instagram.com/handle is found);
 * an e-mail address is anchored on "@domain", then its local part is read backwards;
 * a phone number is anchored on its last seven digits as people group them (555 12 07,
-  555-1207, 5551207) and on its full forms (+994505551207, 0505551207); the digits before the
-  tail are read backwards and must complete the registered number;
+  555-1207, 5551207), on its last groups as its country writes them (900872 for +44 7700
+  900872) and on its full forms (+994505551207, 0505551207); the digits before the tail are
+  read backwards and must complete the registered number;
 * a domain is anchored on "@", "/", "." or a space before it.
 
 Every check insists on token boundaries: lala.vakil is not inside lala.vakilova2.
@@ -31,6 +32,10 @@ _URL_HEAD = re.compile(r"(?:https?://)?(?:www\.)?[\w.-]*$", re.IGNORECASE)
 _EMAIL_LOCAL = re.compile(r"[A-Za-z0-9._%+-]+$")
 _PHONE_TAIL = 7
 _PHONE_GROUPS = ((3, 2, 2), (3, 4), (7,))
+# The number's country writes its last digits in groups of its own (British mobiles end in a
+# block of six, 07700 900872; French numbers in pairs): the trailing groups of its formatted
+# number that hold at least this many digits are a pattern too.
+_PHONE_OWN_GROUPING = 6
 
 
 def forms(identifier: str) -> set[str]:
@@ -122,9 +127,11 @@ def phone_prefixes(country: str) -> frozenset[str]:
 
 
 def phone_patterns(national: str, country: str) -> set[str]:
-    """Tails of the number as people write it: 555 12 07, 555-1207, 5551207, +994505551207."""
+    """Tails of the number as people write it: 555 12 07, 555-1207, 5551207, +994505551207,
+    and in its country's own grouping (900872 for a British mobile)."""
     tail = national[-_PHONE_TAIL:]
     out = {" " + country + national, " 0" + national, " " + national, " 00" + country + national}
+    out |= _own_grouping(national, country)
     for sizes in _PHONE_GROUPS:
         parts, i = [], 0
         for size in sizes:
@@ -134,6 +141,28 @@ def phone_patterns(national: str, country: str) -> set[str]:
         if len(parts) > 1:
             out.add("." + ".".join(parts))
     return out
+
+
+def _own_grouping(national: str, country: str) -> set[str]:
+    """The last groups of the number as its country formats it (`phonenumbers`), at least
+    `_PHONE_OWN_GROUPING` digits: " 900872" for +44 7700 900872, " 34 56 78" for a French
+    number, also with full stops (06.39.98.14.82). A last group of six is sought halved as
+    well ("900 872"), as people write it."""
+    try:
+        number = phonenumbers.parse("+" + country + national)
+    except phonenumbers.NumberParseException:
+        return set()
+    groups = re.split(r"[^0-9]+", phonenumbers.format_number(number, _INTERNATIONAL))
+    tail: list[str] = []
+    while groups and sum(map(len, tail)) < _PHONE_OWN_GROUPING:
+        tail.insert(0, groups.pop())
+    if len(tail) == 1 and len(tail[0]) == _PHONE_OWN_GROUPING:
+        block = tail[0]
+        return {" " + block, " " + block[:3] + " " + block[3:]}
+    return {" " + " ".join(tail), "." + ".".join(tail)}
+
+
+_INTERNATIONAL = phonenumbers.PhoneNumberFormat.INTERNATIONAL
 
 
 def phone_start(

@@ -90,6 +90,30 @@ def test_other_numbers_are_not_hers(lala: Matcher, text: str) -> None:
     assert [h for h in lala.find(text) if h.how == "phone"] == []
 
 
+@pytest.mark.parametrize(
+    ("text", "matched"),
+    [
+        ("Жалуюсь на абонентку +44 7700 900872 — это она", "+44 7700 900872"),
+        ("call 07700 900872 after six", "07700 900872"),
+        ("(07700) 900 872", "(07700) 900 872"),
+        ("nömrə 07700-900-872", "07700-900-872"),
+        ("kod 900872", None),  # six digits alone are not her number
+        ("+44 7701 900872", None),
+    ],
+)
+def test_a_british_mobile_in_its_own_grouping(text: str, matched: str | None) -> None:
+    """British mobiles end in a block of six, which the Azerbaijani and Russian groupings
+    (3-2-2, 3-4) do not split so."""
+    matcher = Matcher.build([Registration(6, ("Дарина Ставицкая",), phones=("+447700900872",))])
+    assert [h.matched for h in matcher.find(text)] == ([matched] if matched else [])
+
+
+def test_a_french_number_in_pairs() -> None:
+    matcher = Matcher.build([Registration(1, ("Claire Dubois",), phones=("+33639981482",))])
+    for text in ("+33 6 39 98 14 82", "appelez le 06 39 98 14 82", "06.39.98.14.82"):
+        assert [h.how for h in matcher.find(text)] == ["phone"], text
+
+
 def test_phone_hit_covers_country_code(lala: Matcher) -> None:
     [hit] = lala.find("Nömrə: +994 55 661 03 84")
     assert hit.matched == "+994 55 661 03 84"
