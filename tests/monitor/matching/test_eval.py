@@ -8,16 +8,16 @@ data/heldout2 have other people and texts, written to check that rules and lexic
 
 The blind sets in tests/data/blind-* were written by sessions that saw neither the classifier nor
 another set. Each one's first-run figures are recorded in docs/matching.md ("Figures"); since
-then blind-1 to blind-71 have been used to tune the lexicons and rules (blind-1 to blind-7, and
-the misses of blind-38, 40, 43, 47, 48, 49, 51, 65 and 67 for the plate, thread, patronymic,
+then blind-1 to blind-73 have been used to tune the lexicons and rules (blind-1 to blind-7, and
+the misses of blind-38, 40, 43, 47, 48, 49, 51, 65, 67 and 72 for the plate, thread, patronymic,
 lower-case line, ending, line-break, split-name, label-line, card, plural, employer-warning,
-Russian given-name case and subtitle-time rules) and
+Russian given-name case, subtitle-time and title rules) and
 to train the kind model (all of them), so here they are held to the targets (the attribution of
-some to less, see `ATTRIBUTION_FLOORS`). blind-72 has not been trained on, and only its one
-false alarm was looked at (it gave the rule for pen names that title a building, a film or a
-firm): its test guards what the shipped model scores on it (its first run, with the model
-trained up to blind-69, was P 0.870 R 0.837: real-estate, rental and room-share listings are a
-genre no earlier set had).
+some to less, see `ATTRIBUTION_FLOORS`). blind-74 has not been trained on, and only its one
+missed person was looked at (it gave the rule for phone numbers in their own country's
+grouping): its test guards what the shipped model scores on it (its first run, with the model
+trained up to blind-71, was P 0.730 R 0.833: mobile operators', banks' and apps' support pages
+are a genre no earlier set had).
 How the model does on a set it was not trained on is also tested in test_model.py.
 """
 
@@ -149,6 +149,8 @@ def test_second_heldout_set_meets_targets() -> None:
         ("blind-69", 92, 0),
         ("blind-70", 92, 0),
         ("blind-71", 93, 0),
+        ("blind-72", 93, 0),
+        ("blind-73", 92, 0),
     ],
 )
 def test_blind_sets_meet_targets(name: str, items: int, false_alarms: int) -> None:
@@ -189,15 +191,16 @@ ATTRIBUTION_FLOORS = {
 
 
 def test_untrained_blind_set_does_not_fall_below_what_it_scores() -> None:
-    """blind-72 (real-estate, rental and room-share listings: a classifieds site's rentals, a
-    landlords' channel with a "tenant blacklist", a flatmate group, an estate agency's blog, a
-    short-stay platform's reviews, a property news portal) is held out of training. It meets the
-    kind and attribution targets (0.891 / 0.860) with no false alarm since a pen name that is
-    also a residential complex's name («ЖК «Маяк»») is taken for the building."""
-    result = _evaluate(BLIND / "blind-72")
-    assert result["items"] == 93
-    _assert_targets(result, precision=0.89, recall=0.86)
-    assert result["false_alarms"] == 0
+    """blind-74 (mobile operators', banks' and apps' support pages: an operator's customer forum,
+    a payment app's help forum, app-store reviews, a digest of login and device alerts, a
+    telecom complaints board, a security help desk's public tickets) is held out of training.
+    It meets the recall and attribution targets (0.789 / 0.967); reports of attacks read as the
+    attacks keep its precision below, and a namesake grandmother whose dead landline is
+    described reads as doxxing (docs/matching.md, "Figures")."""
+    result = _evaluate(BLIND / "blind-74")
+    assert result["items"] == 92
+    _assert_targets(result, precision=0.78, recall=0.96)
+    assert result["false_alarms"] <= 1
 
 
 def test_evaluation_counts_also_kinds_and_misses() -> None:
