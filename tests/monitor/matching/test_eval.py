@@ -8,16 +8,15 @@ data/heldout2 have other people and texts, written to check that rules and lexic
 
 The blind sets in tests/data/blind-* were written by sessions that saw neither the classifier nor
 another set. Each one's first-run figures are recorded in docs/matching.md ("Figures"); since
-then blind-1 to blind-73 have been used to tune the lexicons and rules (blind-1 to blind-7, and
-the misses of blind-38, 40, 43, 47, 48, 49, 51, 65, 67 and 72 for the plate, thread, patronymic,
-lower-case line, ending, line-break, split-name, label-line, card, plural, employer-warning,
-Russian given-name case, subtitle-time and title rules) and
+then blind-1 to blind-75 have been used to tune the lexicons and rules (blind-1 to blind-7, and
+the misses of blind-38, 40, 43, 47, 48, 49, 51, 65, 67, 72 and 74 for the plate, thread,
+patronymic, lower-case line, ending, line-break, split-name, label-line, card, plural,
+employer-warning, Russian given-name case, subtitle-time, title and phone-grouping rules) and
 to train the kind model (all of them), so here they are held to the targets (the attribution of
-some to less, see `ATTRIBUTION_FLOORS`). blind-74 has not been trained on, and only its one
-missed person was looked at (it gave the rule for phone numbers in their own country's
-grouping): its test guards what the shipped model scores on it (its first run, with the model
-trained up to blind-71, was P 0.730 R 0.833: mobile operators', banks' and apps' support pages
-are a genre no earlier set had).
+some to less, see `ATTRIBUTION_FLOORS`). blind-76 has been neither trained nor tuned on: its
+test guards what the shipped model scores on it (its first run, with the model trained up to
+blind-73, was P 0.814 R 0.872: health and patient communities are a genre no earlier set had),
+so that it stays an honest check.
 How the model does on a set it was not trained on is also tested in test_model.py.
 """
 
@@ -151,6 +150,8 @@ def test_second_heldout_set_meets_targets() -> None:
         ("blind-71", 93, 0),
         ("blind-72", 93, 0),
         ("blind-73", 92, 0),
+        ("blind-74", 92, 0),
+        ("blind-75", 92, 0),
     ],
 )
 def test_blind_sets_meet_targets(name: str, items: int, false_alarms: int) -> None:
@@ -191,16 +192,14 @@ ATTRIBUTION_FLOORS = {
 
 
 def test_untrained_blind_set_does_not_fall_below_what_it_scores() -> None:
-    """blind-74 (mobile operators', banks' and apps' support pages: an operator's customer forum,
-    a payment app's help forum, app-store reviews, a digest of login and device alerts, a
-    telecom complaints board, a security help desk's public tickets) is held out of training.
-    It meets the recall and attribution targets (0.789 / 0.967); reports of attacks read as the
-    attacks keep its precision below, and a namesake grandmother whose dead landline is
-    described reads as doxxing (docs/matching.md, "Figures")."""
-    result = _evaluate(BLIND / "blind-74")
+    """blind-76 (health and patient communities: two patient forums, a clinic and doctor review
+    site, a telemedicine Q&A board, a hospital's news page, a nurses' channel) is held out of
+    training. It meets the kind and attribution targets (0.860 / 0.923, F1 0.964) with no false
+    alarm (docs/matching.md, "Figures")."""
+    result = _evaluate(BLIND / "blind-76")
     assert result["items"] == 92
-    _assert_targets(result, precision=0.78, recall=0.96)
-    assert result["false_alarms"] <= 1
+    _assert_targets(result, precision=0.86, recall=0.92)
+    assert result["false_alarms"] == 0
 
 
 def test_evaluation_counts_also_kinds_and_misses() -> None:
