@@ -311,14 +311,15 @@ def _initial_after(work: str, word: Word | None) -> Word | None:
     """The word after a surname, with its full stop if it is an initial ("Mehdiyeva G.",
     «Багирлы К.», "Kazımova Sh.", with a patronymic's initial after it: «Белоусова М. С.»): the
     table holds initials with theirs ("g."). A lower-case letter is no initial ("Mehdiyeva v.
-    Azerbaijan", «Мехдиевой г. Баку»: versus, city), and initials followed by a capitalised
-    word belong to it ("Mehdiyeva G. Hüseynli", "Mehdiyeva G. R. Hüseynli"): None."""
+    Azerbaijan", «Мехдиевой г. Баку»: versus, city), and initials followed by a surname belong
+    to it ("Mehdiyeva G. Hüseynli", "Mehdiyeva G. R. Hüseynli"): None. Another capitalised
+    word after them opens the next sentence («оперировал Сухоруков Г. А. Перед операцией…»)."""
     if not _is_initial(word, work):
         return word
     following = word_after(work, word[1] + 1)
     if _is_initial(following, work):
         following = word_after(work, following[1] + 1)
-    if not word[2][0].isupper() or (following and following[2][:1].isupper()):
+    if not word[2][0].isupper() or (following and _has_surname_shape(following[2])):
         return None
     return word[0], word[1] + 1, word[2] + ".", word[3]
 
@@ -333,13 +334,19 @@ def _surname_follows(work: str, pos: int) -> bool:
     -zadə, -ов, ...), bare or with a short case ending ("Həsənovanın", "Гасановой"), and not a
     patronymic, which follows the given name in "Белоусова Марина Сергеевна"."""
     word = word_after(work, pos)
-    if word is None or not word[2][:1].isupper():
+    return word is not None and _has_surname_shape(word[2])
+
+
+def _has_surname_shape(word: str) -> bool:
+    """A capitalised word with a surname's suffix (-ova, -yev, -zadə, -lı, -ов, ...), bare or
+    with a short case ending, that is not a patronymic."""
+    if not word[:1].isupper():
         return False
-    folded_word = fold(word[2])
+    folded_word = fold(word)
     return bool(_SURNAME_SUFFIX.match(folded_word)) and not _PATRONYMIC.match(folded_word)
 
 
-_SURNAME_SUFFIX = re.compile(r"\w{3,}(?:ova|eva|ov|ev|zade|ова|ева|ов|ев|заде)\w{0,4}$")
+_SURNAME_SUFFIX = re.compile(r"\w{3,}(?:ova|eva|ov|ev|zade|li|lu|ова|ева|ов|ев|заде|ли|лы)\w{0,4}$")
 
 
 def ending(work: str, end: int, endings: frozenset[str]) -> str | None:

@@ -211,6 +211,8 @@ def test_russian_male_given_names_in_a_soft_sign_decline() -> None:
         "Belousova Marina Sergeyevna spoke.",
         "В графе «пациент» — Белоусова М. С.",
         "Белоусова М.С. выступила.",
+        "Принимала Белоусова М. С. Перед приёмом всё объяснила.",  # the next sentence
+        "Принимала Белоусова М. Перед приёмом всё объяснила.",
     ],
 )
 def test_a_russian_name_with_its_patronymic_or_its_initial(belousova: Matcher, text: str) -> None:
@@ -222,7 +224,12 @@ def test_a_russian_name_with_its_patronymic_or_its_initial(belousova: Matcher, t
 
 @pytest.mark.parametrize(
     "text",
-    ["Белоусова Марина Петрова пришла.", "Белоусова М. С. Иванова пришла.", "Белоусова м. с."],
+    [
+        "Белоусова Марина Петрова пришла.",
+        "Белоусова М. С. Иванова пришла.",
+        "Белоусова М. С. Гусейнли пришла.",
+        "Белоусова м. с.",
+    ],
 )
 def test_initials_or_a_name_that_belong_to_the_next_surname(belousova: Matcher, text: str) -> None:
     assert names_found(belousova, text) == set()
