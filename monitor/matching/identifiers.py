@@ -108,8 +108,8 @@ def split_phone(phone: str) -> tuple[str, str]:
     """(national significant number, country code) of an E.164 number.
 
     The country code is the longest known calling code the digits begin with (calling codes
-    are prefix-free), which is all of E.164 parsing that matching needs, at a fraction of the
-    cost of a full parse (10,000 registrations are compiled at once).
+    are prefix-free), which is all of E.164 parsing the patterns' keys need, at a fraction of
+    the cost of a full parse (`_own_grouping` parses each number once more, for its format).
     """
     digits = "".join(c for c in phone if c.isdigit())
     for size in (1, 2, 3):
@@ -147,18 +147,21 @@ def _own_grouping(national: str, country: str) -> set[str]:
     """The last groups of the number as its country formats it (`phonenumbers`), at least
     `_PHONE_OWN_GROUPING` digits: " 900872" for +44 7700 900872, " 34 56 78" for a French
     number, also with full stops (06.39.98.14.82). A last group of six is sought halved as
-    well ("900 872"), as people write it."""
+    well ("900 872", "900.872"), as people write it; the country code is no group of the
+    number's, and a number shorter than that has none."""
     try:
         number = phonenumbers.parse("+" + country + national)
     except phonenumbers.NumberParseException:
         return set()
-    groups = re.split(r"[^0-9]+", phonenumbers.format_number(number, _INTERNATIONAL))
+    groups = re.findall(r"\d+", phonenumbers.format_number(number, _INTERNATIONAL))[1:]
     tail: list[str] = []
     while groups and sum(map(len, tail)) < _PHONE_OWN_GROUPING:
         tail.insert(0, groups.pop())
+    if sum(map(len, tail)) < _PHONE_OWN_GROUPING:
+        return set()  # too short a number to have groups of its own worth seeking
     if len(tail) == 1 and len(tail[0]) == _PHONE_OWN_GROUPING:
-        block = tail[0]
-        return {" " + block, " " + block[:3] + " " + block[3:]}
+        tail = [tail[0][:3], tail[0][3:]]
+        return {" " + "".join(tail), " " + " ".join(tail), "." + ".".join(tail)}
     return {" " + " ".join(tail), "." + ".".join(tail)}
 
 

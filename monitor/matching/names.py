@@ -82,8 +82,9 @@ _NOT_WORD = frozenset(("", *',.;:!?()[]{}<>"«»“”„/\\|@#%&*+=~_0123456789
 # Words after which a name in quotes is the title of a film or play or the name of a place or
 # firm: a pen name there is that title («фильм «Берёза»», «ЖК «Маяк»», "kafe "Sova""), not the
 # person. The person's own media (channel, blog, podcast, page) and writings are not here: a pen
-# name in quotes after them is the person's. Stems take any ending of up to five letters (в
-# кофейне, kafesində); abbreviations only as written.
+# name in quotes after them is the person's. Stems take a noun's case or possessive ending (в
+# кофейне, kafesində; `_TITLE_ENDINGS`), not any letters (a filmmaker, a tamaşaçı, spectator, is
+# a person); abbreviations only as written.
 _TITLE_STEMS = tuple(
     fold(w)
     for w in (
@@ -117,7 +118,14 @@ _TITLE_STEMS = tuple(
 _TITLE_ABBREVIATIONS = frozenset(
     fold(w) for w in ("жк", "тц", "трц", "ооо", "оао", "зао", "mmc", "asc", "qsc", "llc", "ltd")
 )
-_TITLE_ENDING = 5
+_TITLE_ENDINGS = frozenset(
+    fold(e)
+    for e in (
+        *("", "а", "я", "е", "у", "ю", "ом", "ем", "ой", "ей", "ы", "и", "ь", "s", "es"),
+        *("ı", "i", "u", "ü", "a", "ə", "ya", "yə", "nı", "ni", "ın", "in", "nın", "nin"),
+        *("sı", "si", "da", "də", "nda", "ndə", "ında", "ində", "sında", "sində", "dan", "dən"),
+    )
+)
 _OPENING_QUOTES = "«\"“„'‘"
 _CLOSING_QUOTES = "»\"”“'’"
 
@@ -319,7 +327,7 @@ def _initial_after(work: str, word: Word | None) -> Word | None:
     following = word_after(work, word[1] + 1)
     if _is_initial(following, work):
         following = word_after(work, following[1] + 1)
-    if not word[2][0].isupper() or (following and _has_surname_shape(following[2])):
+    if not word[2][0].isupper() or (following and _is_surname_after_initials(following[2])):
         return None
     return word[0], word[1] + 1, word[2] + ".", word[3]
 
@@ -338,15 +346,26 @@ def _surname_follows(work: str, pos: int) -> bool:
 
 
 def _has_surname_shape(word: str) -> bool:
-    """A capitalised word with a surname's suffix (-ova, -yev, -zadə, -lı, -ов, ...), bare or
-    with a short case ending, that is not a patronymic."""
+    """A capitalised word with a surname's suffix (-ova, -yev, -zadə, -ов, ...), bare or with a
+    short case ending, that is not a patronymic."""
     if not word[:1].isupper():
         return False
     folded_word = fold(word)
     return bool(_SURNAME_SUFFIX.match(folded_word)) and not _PATRONYMIC.match(folded_word)
 
 
-_SURNAME_SUFFIX = re.compile(r"\w{3,}(?:ova|eva|ov|ev|zade|li|lu|ова|ева|ов|ев|заде|ли|лы)\w{0,4}$")
+def _is_surname_after_initials(word: str) -> bool:
+    """`_has_surname_shape`, or an Azerbaijani surname in -lı/-li/-lu/-lü after a consonant,
+    bare or with a case ending (Hüseynli, Qasımlının, Гусейнли). Only after initials: elsewhere
+    villages and adjectives are shaped so (Qoçlu, Məlumatlı), and a Russian verb in -ли
+    (Рассказали) has a vowel before it."""
+    return _has_surname_shape(word) or (word[:1].isupper() and bool(_LI_SURNAME.match(fold(word))))
+
+
+_SURNAME_SUFFIX = re.compile(r"\w{3,}(?:ova|eva|ov|ev|zade|ова|ева|ов|ев|заде)\w{0,4}$")
+_LI_SURNAME = re.compile(
+    r"\w{2,}[^\Waeiouаеиоуыэюя](?:li|lu|ли|лы)(?:n[iu]n|y[ae]|n[iu]|d[ae]n?)?$"
+)
 
 
 def ending(work: str, end: int, endings: frozenset[str]) -> str | None:
@@ -414,17 +433,18 @@ def names_a_title(work: str, start: int, end: int) -> bool:
     that, not a person."""
     if start < 1 or work[start - 1] not in _OPENING_QUOTES:
         return False
-    if _is_title_word(word_before(work, start - 1)):
-        return True
-    return work[end : end + 1] in _CLOSING_QUOTES and _is_title_word(word_after(work, end + 1))
+    before = word_before(work, start - 1)
+    if before is not None and not before[3] and _is_title_word(before[2]):
+        return True  # not across a comma: «в кафе, «Маяк» написал» is the person
+    closing = work[end : end + 1]
+    after = word_after(work, end + 1) if closing and closing in _CLOSING_QUOTES else None
+    return after is not None and _is_title_word(after[2])
 
 
-def _is_title_word(word: Word | None) -> bool:
-    if word is None:
-        return False
-    key = folded(word[2])
+def _is_title_word(word: str) -> bool:
+    key = folded(word)
     return key in _TITLE_ABBREVIATIONS or any(
-        key.startswith(stem) and len(key) - len(stem) <= _TITLE_ENDING for stem in _TITLE_STEMS
+        key.startswith(stem) and key[len(stem) :] in _TITLE_ENDINGS for stem in _TITLE_STEMS
     )
 
 

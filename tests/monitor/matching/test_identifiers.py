@@ -97,6 +97,7 @@ def test_other_numbers_are_not_hers(lala: Matcher, text: str) -> None:
         ("call 07700 900872 after six", "07700 900872"),
         ("(07700) 900 872", "(07700) 900 872"),
         ("nömrə 07700-900-872", "07700-900-872"),
+        ("tel. 07700.900.872", "07700.900.872"),
         ("kod 900872", None),  # six digits alone are not her number
         ("+44 7701 900872", None),
     ],
@@ -106,6 +107,12 @@ def test_a_british_mobile_in_its_own_grouping(text: str, matched: str | None) ->
     (3-2-2, 3-4) do not split so."""
     matcher = Matcher.build([Registration(6, ("Дарина Ставицкая",), phones=("+447700900872",))])
     assert [h.matched for h in matcher.find(text)] == ([matched] if matched else [])
+
+
+@pytest.mark.parametrize("phone", ["+1", "+4412", "+1800", "+99450", "+" + "9" * 20])
+def test_a_number_too_short_or_long_for_its_format_still_builds(phone: str) -> None:
+    matcher = Matcher.build([Registration(1, ("Ann Lee",), phones=(phone,))])
+    assert [h.how for h in matcher.find("Ann Lee wrote")] == ["name"]
 
 
 def test_a_french_number_in_pairs() -> None:

@@ -213,6 +213,7 @@ def test_russian_male_given_names_in_a_soft_sign_decline() -> None:
         "Белоусова М.С. выступила.",
         "Принимала Белоусова М. С. Перед приёмом всё объяснила.",  # the next sentence
         "Принимала Белоусова М. Перед приёмом всё объяснила.",
+        "Принимала Белоусова М. С. Рассказали, что всё хорошо.",  # a verb in -ли
     ],
 )
 def test_a_russian_name_with_its_patronymic_or_its_initial(belousova: Matcher, text: str) -> None:
@@ -468,6 +469,8 @@ def test_a_pet_name_with_an_ending_that_spells_the_given_name_is_the_given_name(
         ('Yeni film "Маяк" kinoteatrlarda.', set()),
         ('"Маяк" kafesində yeni menyu.', set()),
         ("Блогер «Маяк» снова пишет о выселениях.", {1}),  # the person's own trade
+        ('Filmmaker "Маяк" posted a new cut.', {1}),  # a trade, not a film
+        ("Зашли в кафе, «Маяк» опять написал про выселения.", {1}),  # a comma between
         ("«Маяк» выложил новое видео.", {1}),  # nothing beside the quotes
         ('"Маяк" kanalında yeni video.', {1}),  # the person's own channel
     ],
