@@ -305,14 +305,27 @@ def given_after(
     a surname follows the given name in turn: in "villagers of Qoçlu Könül Həsənova" the given
     name is Həsənova's, and Qoçlu is a place. After a surname with a Russian case ending
     (`tail`), the given name must stand in the same case, by each person's gender in `genders`
-    (see `morphology.cases_agree`); an initial does not decline."""
-    word = _initial_after(work, word_after(work, stop))
+    (see `morphology.cases_agree`); an initial does not decline. Forms and receipts put a comma
+    between ("THORNBURY, MEGAN", "Thornbury, M."): taken when nothing capitalised follows the
+    given name, as it would in a list of people ("Mehdiyeva, Gülnarə Həsənova, ...")."""
+    word = _initial_after(work, word_after(work, stop) or _after_comma(work, stop))
     found = table.get(folded(word[2])) if word else None
     if not found or not word or _surname_follows(work, word[1]):
         return []
     if tail and not word[2].endswith("."):
         found = frozenset(a for a in found if morphology.cases_agree(tail, word[2], genders[a]))
     return [(aid, word[1]) for aid in found]
+
+
+def _after_comma(work: str, stop: int) -> Word | None:
+    """The word after a comma right after `stop`, if no capitalised word follows it."""
+    if work[stop : stop + 1] != ",":
+        return None
+    word = word_after(work, stop + 1)
+    if word is None:
+        return None
+    following = word_after(work, word[1] + (work[word[1] : word[1] + 1] == "."))
+    return None if following and following[2][:1].isupper() else word
 
 
 def _initial_after(work: str, word: Word | None) -> Word | None:

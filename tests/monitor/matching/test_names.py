@@ -483,6 +483,20 @@ def test_a_pen_name_in_quotes_beside_a_word_for_a_film_a_place_or_a_firm_is_a_ti
     assert names_found(matcher, text) == found
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("PASSENGER: THORNBURY, MEGAN\nTRIP: 30 Apr", {1}),
+        ("Thornbury, Megan (2021). Renters and the city.", {1}),
+        ("Thornbury, M. wrote the report.", {1}),
+        ("Thornbury, Megan Smith and Ann Lee signed.", set()),  # a list of people
+    ],
+)
+def test_surname_comma_given_name_as_forms_write_it(text: str, found: set[int]) -> None:
+    matcher = Matcher.build([Registration(1, ("Megan Thornbury",))])
+    assert names_found(matcher, text) == found
+
+
 def test_a_pen_name_with_capitals_inside_is_sought_as_written() -> None:
     matcher = Matcher.build([Registration(1, ("Vüsal Əzimov",), nicknames=("VüsalTV",))])
     for text in ("Biz VüsalTV-də danışdıq.", "VüsalTV yayımı", "VÜSALTV yayımı", "Vusaltv"):
