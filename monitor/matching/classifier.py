@@ -65,7 +65,7 @@ from monitor.matching.model import (
     named_features,
     word_keys,
 )
-from monitor.matching.normalize import fold
+from monitor.matching.normalize import OPENING_QUOTES, fold
 from monitor.matching.windows import Window, Words, merge_spans
 
 HARMFUL = ("smear", "leak", "doxxing", "threat", "impersonation", "phishing")
@@ -351,7 +351,7 @@ def _scare_quotes(window: Window, anchors: list[tuple[int, int]]) -> list[Cue]:
     return cues
 
 
-_QUOTE_MARKS = re.compile("[«„“‘'\"]")
+_QUOTE_MARKS = re.compile(f"[{re.escape(OPENING_QUOTES)}]")
 
 
 def _shapes(window: Window, anchors: list[tuple[int, int]]) -> list[Cue]:

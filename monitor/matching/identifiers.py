@@ -160,8 +160,8 @@ def _own_grouping(national: str, country: str) -> set[str]:
     if sum(map(len, tail)) < _PHONE_OWN_GROUPING:
         return set()  # too short a number to have groups of its own worth seeking
     if len(tail) == 1 and len(tail[0]) == _PHONE_OWN_GROUPING:
-        tail = [tail[0][:3], tail[0][3:]]
-        return {" " + "".join(tail), " " + " ".join(tail), "." + ".".join(tail)}
+        block = tail[0]
+        return {" " + block, " " + block[:3] + " " + block[3:], "." + block[:3] + "." + block[3:]}
     return {" " + " ".join(tail), "." + ".".join(tail)}
 
 

@@ -23,7 +23,7 @@ from functools import cache, lru_cache
 from typing import NamedTuple, TypeGuard
 
 from monitor.matching import morphology, variants
-from monitor.matching.normalize import fold
+from monitor.matching.normalize import OPENING_QUOTES, fold
 
 _HONORIFICS = frozenset(
     fold(w)
@@ -126,7 +126,6 @@ _TITLE_ENDINGS = frozenset(
         *("sı", "si", "da", "də", "nda", "ndə", "ında", "ində", "sında", "sində", "dan", "dən"),
     )
 )
-_OPENING_QUOTES = "«\"“„'‘"
 _CLOSING_QUOTES = "»\"”“'’"
 
 # (start, end, text, comma-before-the-position)
@@ -324,7 +323,8 @@ def _after_comma(work: str, stop: int) -> Word | None:
     word = word_after(work, stop + 1)
     if word is None:
         return None
-    following = word_after(work, word[1] + (work[word[1] : word[1] + 1] == "."))
+    past = word[1] + 1 if work.startswith(".", word[1]) else word[1]  # an initial's full stop
+    following = word_after(work, past)
     return None if following and following[2][:1].isupper() else word
 
 
@@ -444,7 +444,7 @@ def names_a_title(work: str, start: int, end: int) -> bool:
     """Whether the name at work[start:end] stands in quotes before or after a word for a film, a
     play, a place or a firm (see `_TITLE_STEMS`): ЖК «Маяк», "Sova" kafesi. It is the title of
     that, not a person."""
-    if start < 1 or work[start - 1] not in _OPENING_QUOTES:
+    if start < 1 or work[start - 1] not in OPENING_QUOTES:
         return False
     before = word_before(work, start - 1)
     if before is not None and not before[3] and _is_title_word(before[2]):

@@ -96,6 +96,8 @@ _WIDE_BY_LEAD = (
 )
 
 ANCHOR = " "
+# Marks that open a quotation: scare quotes (`classifier`) and titles (`names.names_a_title`).
+OPENING_QUOTES = "«„“‘'\""
 
 # Look-alikes: Cyrillic (and Greek) letter ↔ the Latin letter it imitates.
 _CYR_TO_LAT = dict(
