@@ -67,6 +67,7 @@ class Hit:
 # Kinds of automaton entries. Entries are plain tuples: the per-candidate loop stays cheap.
 _SURNAME, _NICK, _HANDLE, _EMAIL, _PHONE, _DOMAIN, _SPLIT = range(7)
 _SUPPORT_REACH = 600
+_NAMES = ("name", "nickname")  # hits that a namesake shares (a handle or a number is one's own)
 
 
 # What `_support` looks for around a person found: their surname spellings, folded, and their
@@ -112,6 +113,7 @@ class Matcher:
                     surname(work, end - plen + 1, end, entry, found)
                 else:
                     check(work, end, plen, entry, found)
+        found.drop_the_dead(work)
         for aid in found.anchored():
             self._support(work, aid, found)
         return found.hits(text, prepared)
@@ -218,7 +220,8 @@ class Matcher:
         on the wind гилавар that begins a sentence with it). Nor where, with its ending, it spells
         the person's own given name (the pet name Lami with the dative -ya is Lamiya): a given name
         alone names nobody. Nor in quotes beside a word for a film, a place or a firm (ЖК «Маяк»,
-        "Sova" kafesi): that is a title (`names.names_a_title`)."""
+        "Sova" kafesi): that is a title (`names.names_a_title`). Nor where a word for a place
+        follows it (Hedgewitch Lane, Qaranquş küçəsi: `names.names_a_place`)."""
         if found.in_lower_line(start):
             return  # the text writes names with capitals: in lower case, it is the common word
         _, endings, ids, label, _after_given = entry
@@ -231,6 +234,8 @@ class Matcher:
         if opens and names.written_in_lower_case(work, work[start:end], found.lower_lines):
             return
         if tail is None or before in "@./_" or names.names_a_title(work, start, end + len(tail)):
+            return
+        if not tail and names.names_a_place(work, end):
             return
         for aid in ids:
             if not (tail and self._is_own_given_name(aid, work[start : end + len(tail)])):
@@ -319,6 +324,7 @@ class _Found:
         # Surname candidates not (or not for everybody) paired with a given name:
         # (ids, start, stop, spelling label, case ending, word before).
         self.bare: list[tuple[frozenset[int], int, int, str, str, names.Word | None]] = []
+        self.dead: list[tuple[int, int]] = []  # names of someone who has died (drop_the_dead)
 
     def in_lower_line(self, at: int) -> bool:
         return any(start <= at < end for start, end in self.lower_lines)
@@ -326,8 +332,30 @@ class _Found:
     def add(self, aid: int, how: str, start: int, end: int, note: str) -> None:
         self.strong[aid].append((how, start, end, "full", note))
 
+    def drop_the_dead(self, work: str) -> None:
+        """Forget names followed by a life span (`names.life_span_follows`): they name someone
+        who has died, so they neither count nor anchor the bare name parts around them. Where
+        the text first names the person so (an obituary, an archive piece, an encyclopedia
+        entry), every name of theirs in it is that namesake's; where a life span comes later
+        ("not to be confused with the poet … (1921–1989)"), only that one. A handle, an e-mail
+        or a number is the registered person's own and stays."""
+        for aid, rows in list(self.strong.items()):
+            named = sorted((r for r in rows if r[0] in _NAMES), key=lambda r: r[1])
+            dead = [r for r in named if names.life_span_follows(work, r[2])]
+            if not dead:
+                continue
+            if dead[0] is named[0]:
+                dead = named  # introduced with a life span: the text is about that namesake
+            self.dead += [(r[1], r[2]) for r in dead]
+            kept = [r for r in rows if r not in dead]
+            if kept:
+                self.strong[aid] = kept
+            else:
+                del self.strong[aid]
+
     def support(self, aid: int, start: int, end: int, part: str, note: str) -> None:
-        self.weak[aid].append(("name", start, end, part, note))
+        if not any(first <= start < last for first, last in self.dead):
+            self.weak[aid].append(("name", start, end, part, note))
 
     def anchored(self) -> list[int]:
         return sorted(self.strong)

@@ -113,6 +113,27 @@ _TITLE_STEMS = tuple(
         "shop",
         "store",
         "complex",
+        "küçə",
+        "prospekt",
+    )
+)
+# Capitalised words that make a place of the name before them in English: Hedgewitch Lane,
+# the Hedgewitch Tea Room (`names_a_place`).
+_PLACE_WORDS = frozenset(
+    fold(w)
+    for w in (
+        *("lane", "road", "street", "avenue", "close", "drive", "square", "park", "bridge"),
+        *("room", "rooms", "hall", "centre", "center", "school", "cafe", "café", "restaurant"),
+        *("hotel", "shop", "store", "bakery", "pub", "inn", "farm", "estate"),
+    )
+)
+# The Azerbaijani possessive that joins a name to the noun after it, alone or before a case
+# ending: Qaranquş küçəsi, Qaranquş kafesində.
+_POSSESSIVE = frozenset(
+    fold(e)
+    for e in (
+        *("ı", "i", "u", "ü", "sı", "si", "su", "sü"),
+        *("nda", "ndə", "ında", "ində", "sında", "sində"),
     )
 )
 _TITLE_ABBREVIATIONS = frozenset(
@@ -309,11 +330,31 @@ def given_after(
     given name, as it would in a list of people ("Mehdiyeva, Gülnarə Həsənova, ...")."""
     word = _initial_after(work, word_after(work, stop) or _after_comma(work, stop))
     found = table.get(folded(word[2])) if word else None
+    if word and not found and not tail:
+        found = _given_with_ending(word[2], table)
     if not found or not word or _surname_follows(work, word[1]):
         return []
     if tail and not word[2].endswith("."):
         found = frozenset(a for a in found if morphology.cases_agree(tail, word[2], genders[a]))
     return [(aid, word[1]) for aid in found]
+
+
+def _given_with_ending(word: str, table: Mapping[str, frozenset[int]]) -> frozenset[int] | None:
+    """The people whose given name `word` is with an Azerbaijani case ending, as surname-first
+    order declines it: the ending goes on the last word («Ələkbərova Məleykənin», "Həsənov
+    Orxana"). Only for a capitalised Latin word; most words after a surname are neither."""
+    if not word[:1].isupper() or variants.is_cyrillic(word):
+        return None
+    for cut in range(len(word) - 1, max(_MIN_GIVEN, len(word) - _LONGEST_ENDING) - 1, -1):
+        stem = word[:cut]
+        found = table.get(folded(stem))
+        if found and fold(word[cut:]) in morphology.latin_endings(stem):
+            return found
+    return None
+
+
+_MIN_GIVEN = 2  # letters of the shortest given name (Əli)
+_LONGEST_ENDING = 6  # -lərdən, -sından: longer tails are no case ending
 
 
 def _after_comma(work: str, stop: int) -> Word | None:
@@ -454,11 +495,55 @@ def names_a_title(work: str, start: int, end: int) -> bool:
     return after is not None and _is_title_word(after[2])
 
 
-def _is_title_word(word: str) -> bool:
-    key = folded(word)
-    return key in _TITLE_ABBREVIATIONS or any(
-        key.startswith(stem) and key[len(stem) :] in _TITLE_ENDINGS for stem in _TITLE_STEMS
+# "(1921–1989)" right after a name: a birth and a death year in brackets, a lifetime apart.
+_LIFE_SPAN = re.compile(r"[ \t\u00a0]*\([ \t\u00a0]*(\d{4})[ \t\u00a0]*[-–—][ \t\u00a0]*(\d{4})\b")
+# Years a life span covers at least: fewer is more likely a term of office ("director
+# (2015–2019)"), which a registered person may well have held.
+LIFE_YEARS = 20
+
+
+def life_span_follows(work: str, end: int) -> bool:
+    """Whether the name that ends at `end` is followed by its bearer's years of birth and death,
+    as encyclopedias, obituaries and catalogues write them ("the poet Leyla Kərimova
+    (1921–1989)"): someone who has died, a namesake of the living person registered."""
+    span = _LIFE_SPAN.match(work, end)
+    return span is not None and int(span[2]) - int(span[1]) >= LIFE_YEARS
+
+
+def names_a_place(work: str, end: int) -> bool:
+    """Whether the name that ends at `end`, without a case ending of its own, is the first part
+    of a place's or a firm's name: one or two capitalised words after it, the last a word for a
+    place (Hedgewitch Lane, the Hedgewitch Tea Room), or an Azerbaijani word for one with the
+    possessive that joins it to the name (Qaranquş küçəsi, Qaranquş kafesi). A street or a tea
+    room named so is not the person; "Qaranquşun kafesi", her café, keeps its genitive."""
+    after = word_after(work, end)
+    if after is None or after[0] != end + 1:
+        return False
+    word = after[2]
+    if not word[:1].isupper():
+        return _title_ending(word) in _POSSESSIVE
+    if folded(word) in _PLACE_WORDS:
+        return True
+    second = word_after(work, after[1])
+    return (
+        second is not None
+        and second[0] == after[1] + 1
+        and second[2][:1].isupper()
+        and folded(second[2]) in _PLACE_WORDS
     )
+
+
+def _is_title_word(word: str) -> bool:
+    return folded(word) in _TITLE_ABBREVIATIONS or _title_ending(word) is not None
+
+
+def _title_ending(word: str) -> str | None:
+    """The ending of a word for a film, a place or a firm (`_TITLE_STEMS`), None for another."""
+    key = folded(word)
+    for stem in _TITLE_STEMS:
+        if key.startswith(stem) and key[len(stem) :] in _TITLE_ENDINGS:
+            return key[len(stem) :]
+    return None
 
 
 def written_in_lower_case(

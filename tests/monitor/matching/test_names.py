@@ -563,3 +563,71 @@ def test_candidates_counts_what_the_automaton_hands_to_the_rules(gulnara: Matche
     assert gulnara.candidates("Aysel Mehdiyeva və Gülnarə Mehdiyeva") == 2
     found = gulnara.find("Aysel Mehdiyeva və Gülnarə Mehdiyeva")
     assert [h.matched for h in found if h.part == "full"] == ["Gülnarə Mehdiyeva"]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Şairə Leyla Kərimova (1921–1989) haqqında sərgi", set()),
+        ("Obituary: Leyla Karimova (1948 - 2025)\nProfessor Leyla Karimova taught here.", set()),
+        ("Архив: Лейла Керимова (1921—1989) и её стихи", set()),
+        # a term of office, which the registered person may have held
+        ("Directors: Leyla Karimova (2015–2019), Ann Lee (2019–)", {1}),
+        # the registered person first, a namesake who has died after: only that one is dropped
+        ("Leyla Kerimova, journalist. Not the poet Leyla Kərimova (1921–1989).", {1}),
+    ],
+)
+def test_a_name_followed_by_a_life_span_is_someone_who_has_died(text: str, found: set[int]) -> None:
+    matcher = Matcher.build([Registration(1, ("Leyla Kərimova", "Лейла Керимова"))])
+    assert names_found(matcher, text) == found
+
+
+def test_a_handle_beside_a_life_span_still_names_the_person() -> None:
+    matcher = Matcher.build(
+        [Registration(1, ("Leyla Kərimova",), handles=(("telegram", "leyla_k"),))]
+    )
+    hits = matcher.find("Leyla Kərimova (1921–1989) — yazın: @leyla_k")
+    assert [(h.how, h.matched) for h in hits] == [("handle", "@leyla_k")]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("müəllimi Ələkbərova Məleykənin paylaşımları", {1}),
+        ("Ələkbərova Məleykəyə zəng edin", {1}),
+        ("Həsənov Orxana qarşı", {2}),
+        ("Kərimov Əlinin çıxışı", {3}),
+        ("Kərimov Əliyev", set()),  # a surname, not a case ending
+        ("Ələkbərova Məleykənazlı", set()),  # a longer name, not a case ending
+    ],
+)
+def test_surname_first_order_puts_the_case_ending_on_the_given_name(
+    text: str, found: set[int]
+) -> None:
+    matcher = Matcher.build(
+        [
+            Registration(1, ("Məleykə Ələkbərova",)),
+            Registration(2, ("Orxan Həsənov",)),
+            Registration(3, ("Əli Kərimov",)),
+        ]
+    )
+    assert names_found(matcher, text) == found
+
+
+def test_a_pen_name_before_a_word_for_a_place_is_that_place() -> None:
+    matcher = Matcher.build(
+        [Registration(1, ("Clare Whitlock",), nicknames=("Hedgewitch", "Qaranquş"))]
+    )
+    places = (
+        "The Hedgewitch Tea Room reopens on Saturday",
+        "Hedgewitch Lane will be closed for resurfacing",
+        "Qaranquş küçəsi bağlanır",
+        "Qaranquş kafesində görüş",
+    )
+    people = (
+        "Qaranquşun kafesi açılıb",  # her café: the genitive keeps the person
+        "Qaranquş kafedə oxuyacaq",  # she will sing in a café
+        "Hedgewitch wrote again on Mill Road",
+    )
+    assert [names_found(matcher, text) for text in places] == [set()] * len(places)
+    assert [names_found(matcher, text) for text in people] == [{1}] * len(people)
