@@ -17,6 +17,7 @@ which the classifier uses to measure how close a cue stands.
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -158,7 +159,8 @@ class Matcher:
         if pairs:
             spans = [(aid, first, stop) for aid, first in pairs]
         elif not tail or variants.is_cyrillic(tail):  # Russian declines both: Мехдиевой Гюльнары
-            after = names.given_after(work, stop, table, tail, self._genders)
+            opens = not names.after_other_name(work, before, at_start=True)
+            after = names.given_after(work, stop, table, tail, self._genders, opens)
             spans = [(aid, start, last) for aid, last in after]
         if spans:
             note = names.note(label, tail)
@@ -235,7 +237,7 @@ class Matcher:
             return
         if tail is None or before in "@./_" or names.names_a_title(work, start, end + len(tail)):
             return
-        if not tail and names.names_a_place(work, end):
+        if not tail and names.names_a_place(work, end, found.uncased or found.in_lower_line(start)):
             return
         for aid in ids:
             if not (tail and self._is_own_given_name(aid, work[start : end + len(tail)])):
@@ -324,7 +326,7 @@ class _Found:
         # Surname candidates not (or not for everybody) paired with a given name:
         # (ids, start, stop, spelling label, case ending, word before).
         self.bare: list[tuple[frozenset[int], int, int, str, str, names.Word | None]] = []
-        self.dead: list[tuple[int, int]] = []  # names of someone who has died (drop_the_dead)
+        self._dead = _Spans()  # names of someone who has died (drop_the_dead)
 
     def in_lower_line(self, at: int) -> bool:
         return any(start <= at < end for start, end in self.lower_lines)
@@ -335,26 +337,27 @@ class _Found:
     def drop_the_dead(self, work: str) -> None:
         """Forget names followed by a life span (`names.life_span_follows`): they name someone
         who has died, so they neither count nor anchor the bare name parts around them. Where
-        the text first names the person so (an obituary, an archive piece, an encyclopedia
-        entry), every name of theirs in it is that namesake's; where a life span comes later
-        ("not to be confused with the poet … (1921–1989)"), only that one. A handle, an e-mail
-        or a number is the registered person's own and stays."""
+        the text first names the person so (an archive piece, an encyclopedia entry), every
+        name of theirs in it is that namesake's, but for one with a bracket of its own, another
+        entry of a list ("Соколов Дмитрий Андреевич (род. 1985)"); where a life span comes
+        later ("not to be confused with the poet … (1921–1989)"), only that one, with any
+        shorter hit inside it. A handle, an e-mail or a number is the person's own and stays."""
         for aid, rows in list(self.strong.items()):
-            named = sorted((r for r in rows if r[0] in _NAMES), key=lambda r: r[1])
-            dead = [r for r in named if names.life_span_follows(work, r[2])]
-            if not dead:
+            named = sorted((r for r in rows if r[0] in _NAMES), key=lambda r: (r[1], -r[2]))
+            spans = [(r[1], r[2]) for r in named if names.life_span_follows(work, r[2])]
+            if not spans:
                 continue
-            if dead[0] is named[0]:
-                dead = named  # introduced with a life span: the text is about that namesake
-            self.dead += [(r[1], r[2]) for r in dead]
-            kept = [r for r in rows if r not in dead]
+            if spans[0] == named[0][1:3]:  # introduced with a life span: theirs, but entries
+                spans += [(r[1], r[2]) for r in named if not names.bracket_follows(work, r[2])]
+            self._dead.add(spans)
+            kept = [r for r in rows if r[0] not in _NAMES or not self._dead.covers(r[1], r[2])]
             if kept:
                 self.strong[aid] = kept
             else:
                 del self.strong[aid]
 
     def support(self, aid: int, start: int, end: int, part: str, note: str) -> None:
-        if not any(first <= start < last for first, last in self.dead):
+        if not self._dead.covers(start, start + 1):
             self.weak[aid].append(("name", start, end, part, note))
 
     def anchored(self) -> list[int]:
@@ -375,6 +378,24 @@ class _Found:
                 out.append(Hit(aid, how, first, last, text[first:last], part, note))
         out.sort(key=lambda h: (h.start, -h.end, h.activist_id))
         return out
+
+
+class _Spans:
+    """Spans of a text, merged, with a lookup by bisection: a text may name a namesake who has
+    died thousands of times (a long archive page), and each supporting hit asks."""
+
+    def __init__(self) -> None:
+        self.spans: list[tuple[int, int]] = []
+        self.starts: list[int] = []
+
+    def add(self, spans: list[tuple[int, int]]) -> None:
+        self.spans = merge_spans(self.spans + spans)
+        self.starts = [lo for lo, _ in self.spans]
+
+    def covers(self, start: int, end: int) -> bool:
+        """Whether one span holds all of [start, end)."""
+        index = bisect.bisect_right(self.starts, start) - 1
+        return index >= 0 and self.spans[index][1] >= end
 
 
 _RANK = {"full": 0, "surname": 1, "given": 2}

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date
 from functools import cache, lru_cache
 from typing import NamedTuple, TypeGuard
 
@@ -81,10 +82,11 @@ _NOT_WORD = frozenset(("", *',.;:!?()[]{}<>"«»“”„/\\|@#%&*+=~_0123456789
 
 # Words after which a name in quotes is the title of a film or play or the name of a place or
 # firm: a pen name there is that title («фильм «Берёза»», «ЖК «Маяк»», "kafe "Sova""), not the
-# person. The person's own media (channel, blog, podcast, page) and writings are not here: a pen
-# name in quotes after them is the person's. Stems take a noun's case or possessive ending (в
-# кофейне, kafesində; `_TITLE_ENDINGS`), not any letters (a filmmaker, a tamaşaçı, spectator, is
-# a person); abbreviations only as written.
+# person; in Azerbaijani also without quotes before them, with the possessive that joins them
+# to the name (Qaranquş küçəsi, `names_a_place`). The person's own media (channel, blog,
+# podcast, page) and writings are not here: a pen name in quotes after them is the person's.
+# Stems take a noun's case or possessive ending (в кофейне, kafesində; `_TITLE_ENDINGS`), not
+# any letters (a filmmaker, a tamaşaçı, spectator, is a person); abbreviations only as written.
 _TITLE_STEMS = tuple(
     fold(w)
     for w in (
@@ -115,25 +117,29 @@ _TITLE_STEMS = tuple(
         "complex",
         "küçə",
         "prospekt",
+        "meydan",
+        "park",
     )
 )
 # Capitalised words that make a place of the name before them in English: Hedgewitch Lane,
-# the Hedgewitch Tea Room (`names_a_place`).
+# Hedgewitch Park (`names_a_place`).
 _PLACE_WORDS = frozenset(
     fold(w)
     for w in (
         *("lane", "road", "street", "avenue", "close", "drive", "square", "park", "bridge"),
-        *("room", "rooms", "hall", "centre", "center", "school", "cafe", "café", "restaurant"),
+        *("room", "rooms", "hall", "centre", "center", "school", "cafe", "restaurant"),
         *("hotel", "shop", "store", "bakery", "pub", "inn", "farm", "estate"),
     )
 )
-# The Azerbaijani possessive that joins a name to the noun after it, alone or before a case
-# ending: Qaranquş küçəsi, Qaranquş kafesində.
+# The Azerbaijani possessive that joins a name to the noun after it, alone after a vowel or
+# before a case ending: Qaranquş küçəsi, Qaranquş kafesində, Qaranquş restoranında. Not -ı/-i
+# alone after a consonant, which is also the accusative: "Qaranquş restoranı tərk edib",
+# Qaranquş left the restaurant.
 _POSSESSIVE = frozenset(
     fold(e)
     for e in (
-        *("ı", "i", "u", "ü", "sı", "si", "su", "sü"),
-        *("nda", "ndə", "ında", "ində", "sında", "sində"),
+        *("sı", "si", "su", "sü", "sına", "sinə", "sının", "sinin", "sında", "sində"),
+        *("sından", "sindən", "ına", "inə", "ının", "inin", "ında", "ində", "ından", "indən"),
     )
 )
 _TITLE_ABBREVIATIONS = frozenset(
@@ -145,6 +151,8 @@ _TITLE_ENDINGS = frozenset(
         *("", "а", "я", "е", "у", "ю", "ом", "ем", "ой", "ей", "ы", "и", "ь", "s", "es"),
         *("ı", "i", "u", "ü", "a", "ə", "ya", "yə", "nı", "ni", "ın", "in", "nın", "nin"),
         *("sı", "si", "da", "də", "nda", "ndə", "ında", "ində", "sında", "sində", "dan", "dən"),
+        *("sına", "sinə", "sının", "sinin", "sından", "sindən", "ına", "inə", "ının", "inin"),
+        *("ından", "indən"),
     )
 )
 _CLOSING_QUOTES = "»\"”“'’"
@@ -320,6 +328,7 @@ def given_after(
     table: dict[str, frozenset[int]],
     tail: str,
     genders: Mapping[int, morphology.Gender],
+    opens_name: bool = True,
 ) -> list[tuple[int, int]]:
     """(activist, name end) for people whose given name follows: "Mehdiyeva Gülnarə". Not when
     a surname follows the given name in turn: in "villagers of Qoçlu Könül Həsənova" the given
@@ -327,11 +336,15 @@ def given_after(
     (`tail`), the given name must stand in the same case, by each person's gender in `genders`
     (see `morphology.cases_agree`); an initial does not decline. Forms and receipts put a comma
     between ("THORNBURY, MEGAN", "Thornbury, M."): taken when nothing capitalised follows the
-    given name, as it would in a list of people ("Mehdiyeva, Gülnarə Həsənova, ...")."""
-    word = _initial_after(work, word_after(work, stop) or _after_comma(work, stop))
+    given name, as it would in a list of people ("Mehdiyeva, Gülnarə Həsənova, ..."). An
+    Azerbaijani case ending on the given name (`_given_with_ending`) is taken only right after
+    a surname that `opens_name`: after "Elmar Həsənov" the surname is Elmar's and "Orxanı" its
+    object ("Elmar Həsənov Orxanı tanıyır")."""
+    direct = word_after(work, stop)
+    word = _initial_after(work, direct or _after_comma(work, stop))
     found = table.get(folded(word[2])) if word else None
-    if word and not found and not tail:
-        found = _given_with_ending(word[2], table)
+    if word and not found and word is direct and opens_name and not tail:
+        found = _given_with_ending(word[2], table, genders)
     if not found or not word or _surname_follows(work, word[1]):
         return []
     if tail and not word[2].endswith("."):
@@ -339,22 +352,31 @@ def given_after(
     return [(aid, word[1]) for aid in found]
 
 
-def _given_with_ending(word: str, table: Mapping[str, frozenset[int]]) -> frozenset[int] | None:
+def _given_with_ending(
+    word: str, table: Mapping[str, frozenset[int]], genders: Mapping[int, morphology.Gender]
+) -> frozenset[int] | None:
     """The people whose given name `word` is with an Azerbaijani case ending, as surname-first
     order declines it: the ending goes on the last word («Ələkbərova Məleykənin», "Həsənov
-    Orxana"). Only for a capitalised Latin word; most words after a surname are neither."""
+    Orxana"). Only for a capitalised Latin word; most words after a surname are neither. A
+    dative -a/-ə alone also makes women's names of men's (Kamil, Kamilə; Elmir, Elmira), so it
+    counts only for men whose surname says they are men (Həsənov, not Hüseynli)."""
     if not word[:1].isupper() or variants.is_cyrillic(word):
         return None
     for cut in range(len(word) - 1, max(_MIN_GIVEN, len(word) - _LONGEST_ENDING) - 1, -1):
         stem = word[:cut]
         found = table.get(folded(stem))
-        if found and fold(word[cut:]) in morphology.latin_endings(stem):
-            return found
+        ending = fold(word[cut:])
+        if not found or ending not in morphology.latin_endings(stem):
+            continue
+        if ending in _BARE_DATIVE:
+            found = frozenset(a for a in found if genders[a] is morphology.Gender.MALE)
+        return found or None
     return None
 
 
-_MIN_GIVEN = 2  # letters of the shortest given name (Əli)
+_MIN_GIVEN = 3  # letters of the shortest given name (Əli, Ana)
 _LONGEST_ENDING = 6  # -lərdən, -sından: longer tails are no case ending
+_BARE_DATIVE = frozenset({fold("a"), fold("ə")})
 
 
 def _after_comma(work: str, stop: int) -> Word | None:
@@ -495,42 +517,52 @@ def names_a_title(work: str, start: int, end: int) -> bool:
     return after is not None and _is_title_word(after[2])
 
 
-# "(1921–1989)" right after a name: a birth and a death year in brackets, a lifetime apart.
-_LIFE_SPAN = re.compile(r"[ \t\u00a0]*\([ \t\u00a0]*(\d{4})[ \t\u00a0]*[-–—][ \t\u00a0]*(\d{4})\b")
+# "(1921–1989)" right after a name, or after its patronymic (Керимова Лейла Алиевна, Kərimova
+# Leyla Əli qızı): a birth and a death year in brackets and nothing else.
+_SPACE = r"[ \t\u00a0]*"
+_BRACKET = rf"(?:[ \t\u00a0]+[^\W\d_]+){{0,2}}{_SPACE}\({_SPACE}"
+_LIFE_SPAN = re.compile(rf"{_BRACKET}(\d{{4}}){_SPACE}[-‐‑–—−]{_SPACE}(\d{{4}}){_SPACE}\)")
+_BRACKET_AFTER = re.compile(_BRACKET)
 # Years a life span covers at least: fewer is more likely a term of office ("director
 # (2015–2019)"), which a registered person may well have held.
 LIFE_YEARS = 20
+# Years since a death before it tells a namesake: a registered activist who has died, in
+# custody say, is news that must reach the people watching over them.
+DEATH_YEARS_PAST = 10
 
 
 def life_span_follows(work: str, end: int) -> bool:
     """Whether the name that ends at `end` is followed by its bearer's years of birth and death,
-    as encyclopedias, obituaries and catalogues write them ("the poet Leyla Kərimova
-    (1921–1989)"): someone who has died, a namesake of the living person registered."""
+    as encyclopedias, archives and catalogues write them ("the poet Leyla Kərimova
+    (1921–1989)"): someone who died long before anyone registered, a namesake."""
     span = _LIFE_SPAN.match(work, end)
-    return span is not None and int(span[2]) - int(span[1]) >= LIFE_YEARS
+    if span is None:
+        return False
+    born, died = int(span[1]), int(span[2])
+    return died - born >= LIFE_YEARS and died <= date.today().year - DEATH_YEARS_PAST
 
 
-def names_a_place(work: str, end: int) -> bool:
+def bracket_follows(work: str, end: int) -> bool:
+    """Whether a bracket follows the name that ends at `end`, after its patronymic if any: in a
+    list of people ("Соколов Дмитрий Андреевич (род. 1985)"), the start of an entry of its
+    own."""
+    return _BRACKET_AFTER.match(work, end) is not None
+
+
+def names_a_place(work: str, end: int, titled: bool = False) -> bool:
     """Whether the name that ends at `end`, without a case ending of its own, is the first part
-    of a place's or a firm's name: one or two capitalised words after it, the last a word for a
-    place (Hedgewitch Lane, the Hedgewitch Tea Room), or an Azerbaijani word for one with the
-    possessive that joins it to the name (Qaranquş küçəsi, Qaranquş kafesi). A street or a tea
-    room named so is not the person; "Qaranquşun kafesi", her café, keeps its genitive."""
+    of a place's or a firm's name: an Azerbaijani word for one with the possessive that joins
+    it to the name (Qaranquş küçəsi, Qaranquş kafesində; "Qaranquşun kafesi", her café, keeps
+    its genitive), or in English a capitalised word for a place (Hedgewitch Lane). A street or
+    a café named so is not the person. Not the English kind in text `titled` for matching (all
+    in lower case), where every word has a capital: "hedgewitch park protest"."""
     after = word_after(work, end)
     if after is None or after[0] != end + 1:
         return False
     word = after[2]
-    if not word[:1].isupper():
-        return _title_ending(word) in _POSSESSIVE
-    if folded(word) in _PLACE_WORDS:
+    if _title_ending(word) in _POSSESSIVE:
         return True
-    second = word_after(work, after[1])
-    return (
-        second is not None
-        and second[0] == after[1] + 1
-        and second[2][:1].isupper()
-        and folded(second[2]) in _PLACE_WORDS
-    )
+    return not titled and word[:1].isupper() and folded(word) in _PLACE_WORDS
 
 
 def _is_title_word(word: str) -> bool:
@@ -570,11 +602,14 @@ _LOOK_BACK = 64
 _BETWEEN_SENTENCES = " \t\u00a0\"'«»“”„‘’()—–-•·*"
 
 
-def after_other_name(work: str, word: Word | None) -> bool:
+def after_other_name(work: str, word: Word | None, at_start: bool = False) -> bool:
     """Whether `word`, right before a surname, is a capitalised word mid-sentence: most likely
-    another person's given name, so the surname is not evidence for ours."""
+    another person's given name, so the surname is not evidence for ours. With `at_start`, at
+    the start of a sentence too, where a capital tells less but may still be a given name."""
     if word is None or word[3] or not word[2][:1].isupper() or is_filler(word[2]):
         return False
+    if at_start:
+        return True
     before = work[max(0, word[0] - 3) : word[0]].rstrip(" \t\u00a0")
     return bool(before) and before[-1] not in ".!?\n\"«“„'(:—–-"
 
