@@ -66,7 +66,7 @@ from monitor.matching.model import (
     word_keys,
 )
 from monitor.matching.normalize import OPENING_QUOTES, fold
-from monitor.matching.windows import Window, Words, merge_spans
+from monitor.matching.windows import Spans, Window, Words, merge_spans
 
 HARMFUL = ("smear", "leak", "doxxing", "threat", "impersonation", "phishing")
 KINDS = (*HARMFUL, "mention")
@@ -404,15 +404,21 @@ def _best_per_term(cues: list[Cue]) -> list[Cue]:
 
 
 def _longest(matches: Iterable[tuple[int, int, Term]]) -> list[tuple[int, int, Term]]:
-    """Drop a term found inside a longer term of the same section at the same place."""
+    """Drop a term found inside a longer term of the same section at the same place.
+
+    Matches come by start, so a kept one that holds the next starts no later: it is enough to
+    know, per section, how far kept terms reach and the earliest start among those that reach
+    that far (a text of thousands of cues costs one pass, not a comparison of every pair)."""
     kept: list[tuple[int, int, Term]] = []
+    reach: dict[str, tuple[int, int]] = {}  # section → (furthest end, earliest start to it)
     for match in sorted(matches, key=_start_then_longest):
         first, last, term = match
-        for a, b, longer in kept:
-            if longer.section == term.section and a <= first and last <= b and b - a > last - first:
-                break
-        else:
-            kept.append(match)
+        end, start = reach.get(term.section, (-1, -1))
+        if end > last or (end == last and start < first):
+            continue
+        kept.append(match)
+        if last > end:
+            reach[term.section] = (last, first)
     return kept
 
 
@@ -505,10 +511,10 @@ def _lookalike_handles(text: str, hits: Sequence[Hit]) -> list[Cue]:
     if "@" not in text and "/" not in text:
         return []
     names = _name_keys(hits)
-    registered = [(h.start, h.end) for h in hits if h.how in _OWN_IDENTIFIERS]
+    registered = Spans((h.start, h.end) for h in hits if h.how in _OWN_IDENTIFIERS)
     for pattern, term in _LOOKALIKES:
         for m in pattern.finditer(text):
-            if any(a < m.end() and m.start() < b for a, b in registered):
+            if registered.overlaps(m.start(), m.end()):
                 continue
             written = fold(m.group(1))  # the handle, or the address before its "@"
             skeleton = _skeleton(written)

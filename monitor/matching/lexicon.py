@@ -156,9 +156,18 @@ class Lexicon:
         starts = (
             [] if plain else list(itertools.accumulate((len(w) + 1 for w in words[:-1]), initial=1))
         )
+        spaces, counted = 0, 0  # spaces in joined[:counted], moved along with the matches
         for end, (pattern, terms) in self._automaton.iter(joined):
             offset = end - len(pattern) + 2 - terms[0].suffix
-            first = joined.count(" ", 0, offset) - 1 if plain else _token_at(starts, offset)
+            if plain:
+                if offset >= counted:
+                    spaces += joined.count(" ", counted, offset)
+                else:
+                    spaces -= joined.count(" ", offset, counted)
+                counted = offset
+                first = spaces - 1
+            else:
+                first = _token_at(starts, offset)
             last = first + len(terms[0].words) - 1
             for term in terms:
                 yield first, last, term

@@ -17,7 +17,6 @@ which the classifier uses to measure how close a cue stands.
 
 from __future__ import annotations
 
-import bisect
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ from monitor.matching import identifiers, names, variants
 from monitor.matching.morphology import Gender, gender_of
 from monitor.matching.names import MISREAD_LABEL, SPLIT_LABEL
 from monitor.matching.normalize import Prepared, fold, prepare_scan, scan_pattern
-from monitor.matching.windows import merge_spans
+from monitor.matching.windows import Spans, merge_spans
 
 HOW = ("name", "nickname", "handle", "email", "phone", "profile_url", "domain")
 
@@ -233,7 +232,7 @@ class Matcher:
         opens = names.opens_sentence(work, start)
         if plural and (found.uncased or opens):
             return
-        if opens and names.written_in_lower_case(work, work[start:end], found.lower_lines):
+        if opens and found.written_in_lower_case(work, work[start:end]):
             return
         if tail is None or before in "@./_" or names.names_a_title(work, start, end + len(tail)):
             return
@@ -257,7 +256,7 @@ class Matcher:
             if aid in ids and not names.after_other_name(work, before):
                 found.support(aid, start, stop, "surname", names.note(label, tail))
         surnames, given = self._support_plan(aid)
-        taken = [(start, end) for _, start, end, _, _ in found.strong[aid]]
+        taken = Spans((start, end) for _, start, end, _, _ in found.strong[aid])
         for lo, hi in found.windows(aid, _SUPPORT_REACH, len(work)):
             for first, last, spelling in names.occurrences(work, lo, hi, given, surnames, taken):
                 found.support(aid, first, last, "given", spelling.label)
@@ -326,10 +325,21 @@ class _Found:
         # Surname candidates not (or not for everybody) paired with a given name:
         # (ids, start, stop, spelling label, case ending, word before).
         self.bare: list[tuple[frozenset[int], int, int, str, str, names.Word | None]] = []
-        self._dead = _Spans()  # names of someone who has died (drop_the_dead)
+        self._dead = Spans()  # names of someone who has died (drop_the_dead)
+        self._lower_case: dict[str, bool] = {}  # written_in_lower_case, by word
 
     def in_lower_line(self, at: int) -> bool:
         return any(start <= at < end for start, end in self.lower_lines)
+
+    def written_in_lower_case(self, work: str, word: str) -> bool:
+        """`names.written_in_lower_case`, asked once per word and text: it reads the whole text,
+        and a nickname may open thousands of its sentences."""
+        known = self._lower_case.get(word)
+        if known is None:
+            known = self._lower_case[word] = names.written_in_lower_case(
+                work, word, self.lower_lines
+            )
+        return known
 
     def add(self, aid: int, how: str, start: int, end: int, note: str) -> None:
         self.strong[aid].append((how, start, end, "full", note))
@@ -378,24 +388,6 @@ class _Found:
                 out.append(Hit(aid, how, first, last, text[first:last], part, note))
         out.sort(key=lambda h: (h.start, -h.end, h.activist_id))
         return out
-
-
-class _Spans:
-    """Spans of a text, merged, with a lookup by bisection: a text may name a namesake who has
-    died thousands of times (a long archive page), and each supporting hit asks."""
-
-    def __init__(self) -> None:
-        self.spans: list[tuple[int, int]] = []
-        self.starts: list[int] = []
-
-    def add(self, spans: list[tuple[int, int]]) -> None:
-        self.spans = merge_spans(self.spans + spans)
-        self.starts = [lo for lo, _ in self.spans]
-
-    def covers(self, start: int, end: int) -> bool:
-        """Whether one span holds all of [start, end)."""
-        index = bisect.bisect_right(self.starts, start) - 1
-        return index >= 0 and self.spans[index][1] >= end
 
 
 _RANK = {"full": 0, "surname": 1, "given": 2}

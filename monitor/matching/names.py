@@ -25,6 +25,7 @@ from typing import NamedTuple, TypeGuard
 
 from monitor.matching import morphology, variants
 from monitor.matching.normalize import OPENING_QUOTES, fold
+from monitor.matching.windows import Spans
 
 _HONORIFICS = frozenset(
     fold(w)
@@ -620,7 +621,7 @@ def occurrences(
     hi: int,
     given: tuple[tuple[Spelling, str], ...],
     surnames: frozenset[str],
-    taken: list[tuple[int, int]],
+    taken: Spans,
 ) -> list[tuple[int, int, Spelling]]:
     """Given names standing alone in work[lo:hi], not followed by someone else's surname, as
     (start, end, spelling) per (spelling, capitalised form) of `given` in turn.
@@ -634,7 +635,7 @@ def occurrences(
         while pos >= 0:
             end = pos + len(form)
             before = work[pos - 1] if pos else " "
-            if not before.isalnum() and before not in "@./_-" and not _within(pos, end, taken):
+            if not before.isalnum() and before not in "@./_-" and not taken.covers(pos, end):
                 tail = ending(work, end, spelling.endings)
                 if tail is not None:
                     stop = end + len(tail)
@@ -642,11 +643,6 @@ def occurrences(
                         out.append((pos, stop, spelling))
             pos = work.find(form, end, hi)
     return out
-
-
-def _within(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    """Whether start..end lies inside one of `spans`."""
-    return any(a <= start and end <= b for a, b in spans)
 
 
 def _continues(work: str, end: int) -> bool:

@@ -64,6 +64,31 @@ def merge_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
+class Spans:
+    """Spans of a text, merged, that answer "does one of them hold this?" by bisection: a text
+    may name one person thousands of times (a long archive page, a hostile one), and every
+    candidate near them asks."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]] = ()) -> None:
+        self.spans: list[tuple[int, int]] = []
+        self.starts: list[int] = []
+        self.add(spans)
+
+    def add(self, spans: Iterable[tuple[int, int]]) -> None:
+        self.spans = merge_spans([*self.spans, *spans])
+        self.starts = [lo for lo, _ in self.spans]
+
+    def covers(self, start: int, end: int) -> bool:
+        """Whether one span holds all of [start, end)."""
+        index = bisect.bisect_right(self.starts, start) - 1
+        return index >= 0 and self.spans[index][1] >= end
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether a span shares a character with [start, end)."""
+        index = bisect.bisect_left(self.starts, end) - 1
+        return index >= 0 and self.spans[index][1] > start
+
+
 class Window:
     """Folded word tokens of one window of text, with their context computed on demand.
 
