@@ -158,6 +158,8 @@ def test_second_heldout_set_meets_targets() -> None:
         ("blind-79", 92, 0),
         ("blind-80", 92, 0),
         ("blind-81", 92, 0),
+        ("blind-82", 92, 0),
+        ("blind-83", 92, 0),
     ],
 )
 def test_blind_sets_meet_targets(name: str, items: int, false_alarms: int) -> None:
@@ -198,15 +200,15 @@ ATTRIBUTION_FLOORS = {
 
 
 def test_untrained_blind_set_does_not_fall_below_what_it_scores() -> None:
-    """blind-82 (school and parents' communities: a school's news page, a class chat, a
-    parent-teacher association board, tutoring listings, an education department's
-    announcements, an anonymous school-gossip channel) is held out of training. It meets the
-    kind and attribution targets (0.897 / 0.960, F1 0.992) with no false alarm
-    (docs/matching.md, "Figures")."""
-    result = _evaluate(BLIND / "blind-82")
+    """blind-84 (tech and developer communities: a project's mailing list, a developers' Q&A
+    forum, meetup announcements, tech news with a job board, an IT community's chat, a security
+    researchers' blog) is held out of training. It finds all its harm (0.828 / 1.000, F1 0.971)
+    but falls short of the precision target, with one false alarm: a pet named like a pen name
+    in a thread on killing processes (docs/matching.md, "Figures")."""
+    result = _evaluate(BLIND / "blind-84")
     assert result["items"] == 92
-    _assert_targets(result, precision=0.89, recall=0.96)
-    assert result["false_alarms"] == 0
+    _assert_targets(result, precision=0.82, recall=0.96)
+    assert result["false_alarms"] <= 1
 
 
 def test_evaluation_counts_also_kinds_and_misses() -> None:
