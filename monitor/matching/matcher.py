@@ -158,8 +158,7 @@ class Matcher:
         if pairs:
             spans = [(aid, first, stop) for aid, first in pairs]
         elif not tail or variants.is_cyrillic(tail):  # Russian declines both: Мехдиевой Гюльнары
-            opens = not names.after_other_name(work, before, at_start=True)
-            after = names.given_after(work, stop, table, tail, self._genders, opens)
+            after = names.given_after(work, stop, table, tail, self._genders, before)
             spans = [(aid, start, last) for aid, last in after]
         if spans:
             note = names.note(label, tail)
@@ -353,10 +352,11 @@ class _Found:
         later ("not to be confused with the poet … (1921–1989)"), only that one, with any
         shorter hit inside it. A handle, an e-mail or a number is the person's own and stays."""
         for aid, rows in list(self.strong.items()):
-            named = sorted((r for r in rows if r[0] in _NAMES), key=lambda r: (r[1], -r[2]))
+            named = [r for r in rows if r[0] in _NAMES]
+            if not any(names.life_span_follows(work, r[2]) for r in named):
+                continue  # nearly every person in every text: no sort, no list of spans
+            named.sort(key=lambda r: (r[1], -r[2]))
             spans = [(r[1], r[2]) for r in named if names.life_span_follows(work, r[2])]
-            if not spans:
-                continue
             if spans[0] == named[0][1:3]:  # introduced with a life span: theirs, but entries
                 spans += [(r[1], r[2]) for r in named if not names.bracket_follows(work, r[2])]
             self._dead.add(spans)

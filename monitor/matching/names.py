@@ -139,21 +139,21 @@ _PLACE_WORDS = frozenset(
 _POSSESSIVE = frozenset(
     fold(e)
     for e in (
-        *("sı", "si", "su", "sü", "sına", "sinə", "sının", "sinin", "sında", "sində"),
-        *("sından", "sindən", "ına", "inə", "ının", "inin", "ında", "ində", "ından", "indən"),
+        *("sı", "si", "sına", "sinə", "sının", "sinin", "sında", "sində", "sından", "sindən"),
+        *("ına", "inə", "ının", "inin", "ında", "ində", "ından", "indən"),
     )
 )
 _TITLE_ABBREVIATIONS = frozenset(
     fold(w) for w in ("жк", "тц", "трц", "ооо", "оао", "зао", "mmc", "asc", "qsc", "llc", "ltd")
 )
-_TITLE_ENDINGS = frozenset(
+# A noun's endings on a title word: Russian cases, the English plural, Azerbaijani cases and
+# the possessive above.
+_TITLE_ENDINGS = _POSSESSIVE | frozenset(
     fold(e)
     for e in (
         *("", "а", "я", "е", "у", "ю", "ом", "ем", "ой", "ей", "ы", "и", "ь", "s", "es"),
         *("ı", "i", "u", "ü", "a", "ə", "ya", "yə", "nı", "ni", "ın", "in", "nın", "nin"),
-        *("sı", "si", "da", "də", "nda", "ndə", "ında", "ində", "sında", "sində", "dan", "dən"),
-        *("sına", "sinə", "sının", "sinin", "sından", "sindən", "ına", "inə", "ının", "inin"),
-        *("ından", "indən"),
+        *("da", "də", "nda", "ndə", "dan", "dən"),
     )
 )
 _CLOSING_QUOTES = "»\"”“'’"
@@ -329,7 +329,7 @@ def given_after(
     table: dict[str, frozenset[int]],
     tail: str,
     genders: Mapping[int, morphology.Gender],
-    opens_name: bool = True,
+    before: Word | None = None,
 ) -> list[tuple[int, int]]:
     """(activist, name end) for people whose given name follows: "Mehdiyeva Gülnarə". Not when
     a surname follows the given name in turn: in "villagers of Qoçlu Könül Həsənova" the given
@@ -338,13 +338,13 @@ def given_after(
     (see `morphology.cases_agree`); an initial does not decline. Forms and receipts put a comma
     between ("THORNBURY, MEGAN", "Thornbury, M."): taken when nothing capitalised follows the
     given name, as it would in a list of people ("Mehdiyeva, Gülnarə Həsənova, ..."). An
-    Azerbaijani case ending on the given name (`_given_with_ending`) is taken only right after
-    a surname that `opens_name`: after "Elmar Həsənov" the surname is Elmar's and "Orxanı" its
-    object ("Elmar Həsənov Orxanı tanıyır")."""
+    Azerbaijani case ending on the given name (`_given_with_ending`) is taken only when the
+    word `before` the surname may not be a given name: after "Elmar Həsənov" the surname is
+    Elmar's and "Orxanı" its object ("Elmar Həsənov Orxanı tanıyır")."""
     direct = word_after(work, stop)
     word = _initial_after(work, direct or _after_comma(work, stop))
     found = table.get(folded(word[2])) if word else None
-    if word and not found and word is direct and opens_name and not tail:
+    if word and not found and word is direct and not tail and not _may_be_given_name(before):
         found = _given_with_ending(word[2], table, genders)
     if not found or not word or _surname_follows(work, word[1]):
         return []
@@ -603,16 +603,19 @@ _LOOK_BACK = 64
 _BETWEEN_SENTENCES = " \t\u00a0\"'«»“”„‘’()—–-•·*"
 
 
-def after_other_name(work: str, word: Word | None, at_start: bool = False) -> bool:
+def after_other_name(work: str, word: Word | None) -> bool:
     """Whether `word`, right before a surname, is a capitalised word mid-sentence: most likely
-    another person's given name, so the surname is not evidence for ours. With `at_start`, at
-    the start of a sentence too, where a capital tells less but may still be a given name."""
-    if word is None or word[3] or not word[2][:1].isupper() or is_filler(word[2]):
+    another person's given name, so the surname is not evidence for ours."""
+    if not _may_be_given_name(word):
         return False
-    if at_start:
-        return True
     before = work[max(0, word[0] - 3) : word[0]].rstrip(" \t\u00a0")
     return bool(before) and before[-1] not in ".!?\n\"«“„'(:—–-"
+
+
+def _may_be_given_name(word: Word | None) -> TypeGuard[Word]:
+    """Whether `word`, right before a surname with no comma between, is capitalised and no
+    honorific or title: at the start of a sentence too, where a capital tells less."""
+    return word is not None and not word[3] and word[2][:1].isupper() and not is_filler(word[2])
 
 
 def occurrences(
