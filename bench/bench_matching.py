@@ -157,7 +157,7 @@ def english(name: str) -> str:
 def cyrillic(name: str) -> str:
     words = []
     for word in name.split():
-        low = word.replace("İ", "i").lower().replace("iyev", "iev").replace("ya", "я")
+        low = az_lower(word).replace("iyev", "iev").replace("ya", "я")
         cyr = "".join(_CYR.get(c, c) for c in low)
         words.append(cyr[:1].upper() + cyr[1:])
     return " ".join(words)
@@ -246,7 +246,7 @@ def _az_surname(rng: random.Random, female: bool) -> str:
     (Həsənquliyeva): surname candidates stay frequent, full-name namesakes rare."""
     root = rng.choice(AZ_ROOTS)
     if rng.random() < 0.66:
-        root += rng.choice(AZ_ROOTS).lower() if rng.random() < 0.6 else rng.choice(AZ_LINKS)
+        root += az_lower(rng.choice(AZ_ROOTS)) if rng.random() < 0.6 else rng.choice(AZ_LINKS)
     style = rng.random()
     if style < 0.03:
         return rng.choice(AZ_SUFFIX_SURNAMES)
@@ -257,6 +257,11 @@ def _az_surname(rng: random.Random, female: bool) -> str:
     root = root[:-2] if root.endswith("ov") else root
     tail = "yev" if root[-1] in "aəiıeüuo" else ("ev" if root[-1] == "y" else "ov")
     return root + tail + ("a" if female else "")
+
+
+def az_lower(word: str) -> str:
+    """Azerbaijani lower case: İ is i and I is ı (str.lower leaves a combining dot after İ)."""
+    return word.replace("İ", "i").replace("I", "ı").lower()
 
 
 def registrations(n: int, seed: int) -> tuple[list[Registration], list[Person]]:
