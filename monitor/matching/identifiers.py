@@ -114,8 +114,21 @@ def split_phone(phone: str) -> tuple[str, str]:
     digits = "".join(c for c in phone if c.isdigit())
     for size in (1, 2, 3):
         if int(digits[:size] or 0) in _CALLING_CODES:
-            return digits[size:].lstrip("0") or digits[size:], digits[:size]
+            national = digits[size:]
+            if national.startswith("0") and not _keeps_leading_zero(digits):
+                national = national.lstrip("0") or national  # a trunk 0 written by mistake
+            return national, digits[:size]
     return digits[-9:], digits[:-9]
+
+
+def _keeps_leading_zero(digits: str) -> bool:
+    """Whether the 0 after the country code belongs to the number, as in Italy (+39 06 …),
+    San Marino or Côte d'Ivoire, where it is dialled from abroad too (`phonenumbers` knows
+    which countries); elsewhere it is a trunk prefix written by mistake (+44 020 …)."""
+    try:
+        return bool(phonenumbers.parse("+" + digits).italian_leading_zero)
+    except phonenumbers.NumberParseException:
+        return False
 
 
 _CALLING_CODES = frozenset(phonenumbers.COUNTRY_CODE_TO_REGION_CODE)
@@ -146,9 +159,10 @@ def phone_patterns(national: str, country: str) -> set[str]:
 def _own_grouping(national: str, country: str) -> set[str]:
     """The last groups of the number as its country formats it (`phonenumbers`), at least
     `_PHONE_OWN_GROUPING` digits: " 900872" for +44 7700 900872, " 34 56 78" for a French
-    number, also with full stops (06.39.98.14.82). A last group of six is sought halved as
-    well ("900 872", "900.872"), as people write it; the country code is no group of the
-    number's, and a number shorter than that has none."""
+    number, also with full stops (06.39.98.14.82) and run together after an area code
+    (06-12345678 for +39 06 1234 5678). A last group of six is sought halved as well
+    ("900 872", "900.872"), as people write it; the country code is no group of the number's,
+    and a number shorter than that has none."""
     try:
         number = phonenumbers.parse("+" + country + national)
     except phonenumbers.NumberParseException:
@@ -162,7 +176,7 @@ def _own_grouping(national: str, country: str) -> set[str]:
     if len(tail) == 1 and len(tail[0]) == _PHONE_OWN_GROUPING:
         block = tail[0]
         return {" " + block, " " + block[:3] + " " + block[3:], "." + block[:3] + "." + block[3:]}
-    return {" " + " ".join(tail), "." + ".".join(tail)}
+    return {" " + " ".join(tail), "." + ".".join(tail), " " + "".join(tail)}
 
 
 _INTERNATIONAL = phonenumbers.PhoneNumberFormat.INTERNATIONAL

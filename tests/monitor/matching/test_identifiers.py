@@ -121,6 +121,32 @@ def test_a_french_number_in_pairs() -> None:
         assert [h.how for h in matcher.find(text)] == ["phone"], text
 
 
+@pytest.mark.parametrize(
+    ("text", "matched"),
+    [
+        ("+39 06 1234 5678", "+39 06 1234 5678"),
+        ("chiamate lo 06 1234 5678 oggi", "06 1234 5678"),
+        ("tel. 06-12345678", "06-12345678"),
+        ("tel 0612345678", "0612345678"),
+        ("0039 06 12345678", "0039 06 12345678"),
+        ("+39 (06) 1234-5678", "+39 (06) 1234-5678"),
+        ("+39 6 1234 5678", None),  # without its 0 it is another number
+        ("02 1234 5678", None),  # Milan, not Rome
+        ("16 1234 5678", None),
+    ],
+)
+def test_an_italian_landline_keeps_its_leading_zero(text: str, matched: str | None) -> None:
+    """Italian fixed lines dial their 0 from abroad too (+39 06 …): it is part of the number,
+    not a trunk prefix to drop as for +44 020 …"""
+    matcher = Matcher.build([Registration(1, ("Giulia Romano",), phones=("+390612345678",))])
+    assert [h.matched for h in matcher.find(text)] == ([matched] if matched else [])
+
+
+def test_a_trunk_zero_written_after_the_country_code_is_dropped() -> None:
+    matcher = Matcher.build([Registration(1, ("Ann Lee",), phones=("+4402071234567",))])
+    assert [h.matched for h in matcher.find("ring +44 20 7123 4567")] == ["+44 20 7123 4567"]
+
+
 def test_phone_hit_covers_country_code(lala: Matcher) -> None:
     [hit] = lala.find("Nömrə: +994 55 661 03 84")
     assert hit.matched == "+994 55 661 03 84"
