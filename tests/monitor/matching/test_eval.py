@@ -160,6 +160,8 @@ def test_second_heldout_set_meets_targets() -> None:
         ("blind-81", 92, 0),
         ("blind-82", 92, 0),
         ("blind-83", 92, 0),
+        ("blind-84", 92, 0),
+        ("blind-85", 92, 0),
     ],
 )
 def test_blind_sets_meet_targets(name: str, items: int, false_alarms: int) -> None:
@@ -200,15 +202,16 @@ ATTRIBUTION_FLOORS = {
 
 
 def test_untrained_blind_set_does_not_fall_below_what_it_scores() -> None:
-    """blind-84 (tech and developer communities: a project's mailing list, a developers' Q&A
-    forum, meetup announcements, tech news with a job board, an IT community's chat, a security
-    researchers' blog) is held out of training. It finds all its harm (0.828 / 1.000, F1 0.971)
-    but falls short of the precision target, with one false alarm: a pet named like a pen name
-    in a thread on killing processes (docs/matching.md, "Figures")."""
-    result = _evaluate(BLIND / "blind-84")
+    """blind-86 (fact-checking and media-literacy outlets: a fact-checking site's verdicts, a
+    debunk newsletter, a media-literacy blog, a "fakes of the week" digest, a verification
+    desk's channel, a state-aligned "anti-fake" portal) is held out of training. It finds all
+    its harm (0.833 / 1.000, F1 0.972, no false alarm) but falls short of the precision target:
+    fact-checks that quote the smear or the fake they debunk read as the attack
+    (docs/matching.md, "Figures")."""
+    result = _evaluate(BLIND / "blind-86")
     assert result["items"] == 92
-    _assert_targets(result, precision=0.82, recall=0.96)
-    assert result["false_alarms"] <= 1
+    _assert_targets(result, precision=0.83, recall=0.96)
+    assert result["false_alarms"] == 0
 
 
 def test_evaluation_counts_also_kinds_and_misses() -> None:
