@@ -162,6 +162,8 @@ def test_second_heldout_set_meets_targets() -> None:
         ("blind-83", 92, 0),
         ("blind-84", 92, 0),
         ("blind-85", 92, 0),
+        ("blind-86", 92, 0),
+        ("blind-87", 92, 0),
     ],
 )
 def test_blind_sets_meet_targets(name: str, items: int, false_alarms: int) -> None:
@@ -202,15 +204,14 @@ ATTRIBUTION_FLOORS = {
 
 
 def test_untrained_blind_set_does_not_fall_below_what_it_scores() -> None:
-    """blind-86 (fact-checking and media-literacy outlets: a fact-checking site's verdicts, a
-    debunk newsletter, a media-literacy blog, a "fakes of the week" digest, a verification
-    desk's channel, a state-aligned "anti-fake" portal) is held out of training. It finds all
-    its harm (0.833 / 1.000, F1 0.972, no false alarm) but falls short of the precision target:
-    fact-checks that quote the smear or the fake they debunk read as the attack
-    (docs/matching.md, "Figures")."""
-    result = _evaluate(BLIND / "blind-86")
+    """blind-88 (trade unions, workers' and workplace groups: a union's news page, a strike
+    committee's channel, an employee-review site, a company's leaked internal news, a workers'
+    mutual-aid chat, a labour-rights NGO's bulletin) is held out of training. It meets every
+    target (1.000 / 0.906, F1 0.979, no false alarm); it misses smears in a management's calm
+    words (docs/matching.md, "Figures")."""
+    result = _evaluate(BLIND / "blind-88")
     assert result["items"] == 92
-    _assert_targets(result, precision=0.83, recall=0.96)
+    _assert_targets(result, precision=0.95, recall=0.9)
     assert result["false_alarms"] == 0
 
 
