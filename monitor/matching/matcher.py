@@ -347,8 +347,10 @@ class _Found:
         """Forget names followed by a life span (`names.life_span_follows`): they name someone
         who has died, so they neither count nor anchor the bare name parts around them. Where
         the text first names the person so (an archive piece, an encyclopedia entry), every
-        name of theirs in it is that namesake's, but for one with a bracket of its own, another
-        entry of a list ("Соколов Дмитрий Андреевич (род. 1985)"); where a life span comes
+        name of theirs in that paragraph is that namesake's, but for one with a bracket of its
+        own, another entry of a list ("Соколов Дмитрий Андреевич (род. 1985)"); a later
+        paragraph may turn to a living namesake (a grandson on a memorial page), and safety
+        keeps such names rather than lose a registered person's; where a life span comes
         later ("not to be confused with the poet … (1921–1989)"), only that one, with any
         shorter hit inside it. A handle, an e-mail or a number is the person's own and stays."""
         for aid, rows in list(self.strong.items()):
@@ -358,7 +360,12 @@ class _Found:
             named.sort(key=lambda r: (r[1], -r[2]))
             spans = [(r[1], r[2]) for r in named if names.life_span_follows(work, r[2])]
             if spans[0] == named[0][1:3]:  # introduced with a life span: theirs, but entries
-                spans += [(r[1], r[2]) for r in named if not names.bracket_follows(work, r[2])]
+                ends = names.paragraph_end(work, spans[0][1])
+                spans += [
+                    (r[1], r[2])
+                    for r in named
+                    if r[1] < ends and not names.bracket_follows(work, r[2])
+                ]
             self._dead.add(spans)
             kept = [r for r in rows if r[0] not in _NAMES or not self._dead.covers(r[1], r[2])]
             if kept:

@@ -550,6 +550,16 @@ def bracket_follows(work: str, end: int) -> bool:
     return _BRACKET_AFTER.match(work, end) is not None
 
 
+def paragraph_end(work: str, start: int) -> int:
+    """Where the paragraph that holds `start` ends: at the next blank line, else the text's
+    end."""
+    found = _BLANK_LINE.search(work, start)
+    return found.start() if found else len(work)
+
+
+_BLANK_LINE = re.compile(r"\n[ \t\r\u00a0]*\n")
+
+
 def names_a_place(work: str, end: int, titled: bool = False) -> bool:
     """Whether the name that ends at `end`, without a case ending of its own, is the first part
     of a place's or a firm's name: an Azerbaijani word for one with the possessive that joins

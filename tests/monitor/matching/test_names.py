@@ -614,6 +614,18 @@ def test_a_hit_inside_a_dead_namesake_s_name_goes_with_it() -> None:
     assert matcher.find(text) == []
 
 
+def test_a_living_namesake_in_a_later_paragraph_is_found() -> None:
+    """A life span that introduces someone speaks for their names in its own paragraph only:
+    a later paragraph may turn to a living namesake (the grandson on a memorial page), whom
+    safety will not drop for a dead man's dates."""
+    matcher = Matcher.build([Registration(1, ("Callum Ferriday",))])
+    text = (
+        "Memorial page of Callum Ferriday (1921–1987)\nCallum Ferriday was a harbourmaster.\n\n"
+        "Young Callum Ferriday, the 'journalist', sells his grandfather's good name."
+    )
+    assert [h.start for h in matcher.find(text)] == [text.index("Callum Ferriday, the")]
+
+
 def test_a_handle_beside_a_life_span_still_names_the_person() -> None:
     matcher = Matcher.build(
         [Registration(1, ("Leyla Kərimova",), handles=(("telegram", "leyla_k"),))]
