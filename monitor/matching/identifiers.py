@@ -109,24 +109,31 @@ def split_phone(phone: str) -> tuple[str, str]:
 
     The country code is the longest known calling code the digits begin with (calling codes
     are prefix-free), which is all of E.164 parsing the patterns' keys need, at a fraction of
-    the cost of a full parse (`_own_grouping` parses each number once more, for its format).
+    the cost of a full parse (`_own_grouping` parses each number once more, for its format);
+    only a 0 after the country code, rare, takes a full parse to judge.
     """
     digits = "".join(c for c in phone if c.isdigit())
     for size in (1, 2, 3):
         if int(digits[:size] or 0) in _CALLING_CODES:
             national = digits[size:]
-            if national.startswith("0") and not _keeps_leading_zero(digits):
+            if national.startswith("0") and not _keeps_leading_zero(digits, size):
                 national = national.lstrip("0") or national  # a trunk 0 written by mistake
             return national, digits[:size]
     return digits[-9:], digits[:-9]
 
 
-def _keeps_leading_zero(digits: str) -> bool:
-    """Whether the 0 after the country code belongs to the number, as in Italy (+39 06 …),
-    San Marino or Côte d'Ivoire, where it is dialled from abroad too (`phonenumbers` knows
-    which countries); elsewhere it is a trunk prefix written by mistake (+44 020 …)."""
+def _keeps_leading_zero(digits: str, size: int) -> bool:
+    """Whether the 0 after the country code belongs to the number: whether the number is
+    valid with it and not without it (`phonenumbers`), as for Italian landlines (+39 06 …) or
+    Côte d'Ivoire, which dial the 0 from abroad too. Elsewhere it is a trunk prefix written by
+    mistake (+44 020 …, +7 0916 …, +39 0347 … for a mobile), and the number is sought
+    without it."""
+    return _valid("+" + digits) and not _valid("+" + digits[:size] + digits[size:].lstrip("0"))
+
+
+def _valid(number: str) -> bool:
     try:
-        return bool(phonenumbers.parse("+" + digits).italian_leading_zero)
+        return phonenumbers.is_valid_number(phonenumbers.parse(number))
     except phonenumbers.NumberParseException:
         return False
 

@@ -557,7 +557,9 @@ def paragraph_end(work: str, start: int) -> int:
     return found.start() if found else len(work)
 
 
-_BLANK_LINE = re.compile(r"\n[ \t\r\u00a0]*\n")
+# A line with nothing but spaces on it, whatever the line ends (\r\n, \n, a lone \r), or the
+# Unicode paragraph separator.
+_BLANK_LINE = re.compile(r"(?:\r\n|\n|\r(?!\n))[^\S\r\n]*(?:\r\n|\n|\r)|\u2029")
 
 
 def names_a_place(work: str, end: int, titled: bool = False) -> bool:

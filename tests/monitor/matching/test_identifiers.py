@@ -142,9 +142,19 @@ def test_an_italian_landline_keeps_its_leading_zero(text: str, matched: str | No
     assert [h.matched for h in matcher.find(text)] == ([matched] if matched else [])
 
 
-def test_a_trunk_zero_written_after_the_country_code_is_dropped() -> None:
-    matcher = Matcher.build([Registration(1, ("Ann Lee",), phones=("+4402071234567",))])
-    assert [h.matched for h in matcher.find("ring +44 20 7123 4567")] == ["+44 20 7123 4567"]
+@pytest.mark.parametrize(
+    ("registered", "text"),
+    [
+        ("+4402071234567", "ring +44 20 7123 4567"),
+        ("+709161234567", "звоните +7 916 123-45-67"),
+        ("+709161234567", "звоните 8 (916) 123-45-67"),
+        ("+3903471234567", "chiamami al +39 347 123 4567"),  # a mobile has no 0
+    ],
+)
+def test_a_trunk_zero_written_after_the_country_code_is_dropped(registered: str, text: str) -> None:
+    """A 0 that makes the number invalid where it is valid without it was written by mistake."""
+    matcher = Matcher.build([Registration(1, ("Ann Lee",), phones=(registered,))])
+    assert [h.how for h in matcher.find(text)] == ["phone"]
 
 
 def test_phone_hit_covers_country_code(lala: Matcher) -> None:

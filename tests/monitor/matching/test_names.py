@@ -626,6 +626,19 @@ def test_a_living_namesake_in_a_later_paragraph_is_found() -> None:
     assert [h.start for h in matcher.find(text)] == [text.index("Callum Ferriday, the")]
 
 
+@pytest.mark.parametrize("blank", ["\n\n", "\r\n\r\n", "\r\r", "\n \u3000\n", "\u2029"])
+def test_a_paragraph_ends_at_any_blank_line(blank: str) -> None:
+    matcher = Matcher.build([Registration(1, ("Callum Ferriday",))])
+    text = f"Callum Ferriday (1921–1987), harbourmaster.{blank}Young Callum Ferriday lies."
+    assert len(matcher.find(text)) == 1
+
+
+def test_a_line_break_is_no_paragraph_end() -> None:
+    matcher = Matcher.build([Registration(1, ("Leyla Kərimova",))])
+    text = "Obituary: Leyla Kərimova (1918 - 1996)\r\nProfessor Leyla Kərimova taught here."
+    assert matcher.find(text) == []
+
+
 def test_a_handle_beside_a_life_span_still_names_the_person() -> None:
     matcher = Matcher.build(
         [Registration(1, ("Leyla Kərimova",), handles=(("telegram", "leyla_k"),))]
