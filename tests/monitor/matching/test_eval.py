@@ -166,6 +166,8 @@ def test_second_heldout_set_meets_targets() -> None:
         ("blind-87", 92, 0),
         ("blind-88", 92, 0),
         ("blind-89", 92, 0),
+        ("blind-90", 92, 0),
+        ("blind-91", 92, 0),
     ],
 )
 def test_blind_sets_meet_targets(name: str, items: int, false_alarms: int) -> None:
@@ -206,15 +208,15 @@ ATTRIBUTION_FLOORS = {
 
 
 def test_untrained_blind_set_does_not_fall_below_what_it_scores() -> None:
-    """blind-90 (family events: a newspaper's obituaries and condolences, a funeral home's
-    notices, a weddings and anniversaries page, a greetings channel, a diaspora association's
-    "in memoriam" page, a memorial guest book) is held out of training. It meets the issue's
-    targets (0.892 / 0.914, F1 0.957) with one false alarm: a grandmother's memorial page, her
-    war years read as a threat to the registered namesake (docs/matching.md, "Figures")."""
-    result = _evaluate(BLIND / "blind-90")
+    """blind-92 (environmental, climate and animal-welfare groups: a climate movement's news, a
+    river campaign's channel, an animal shelter's volunteer board, an NGO's monitoring
+    bulletin, a hiking and nature-photography forum, an industry-friendly "ecology" portal) is
+    held out of training. It finds all its harm and reads none falsely (1.000 / 1.000, F1
+    0.978, no false alarm; docs/matching.md, "Figures")."""
+    result = _evaluate(BLIND / "blind-92")
     assert result["items"] == 92
-    _assert_targets(result, precision=0.89, recall=0.91)
-    assert result["false_alarms"] <= 1
+    _assert_targets(result, precision=0.95, recall=0.95)
+    assert result["false_alarms"] == 0
 
 
 def test_evaluation_counts_also_kinds_and_misses() -> None:
