@@ -114,28 +114,36 @@ def split_phone(phone: str) -> tuple[str, str]:
     """
     digits = "".join(c for c in phone if c.isdigit())
     for size in (1, 2, 3):
-        if int(digits[:size] or 0) in _CALLING_CODES:
+        country = digits[:size]
+        if int(country or 0) in _CALLING_CODES:
             national = digits[size:]
-            if national.startswith("0") and not _keeps_leading_zero(digits, size):
-                national = national.lstrip("0") or national  # a trunk 0 written by mistake
-            return national, digits[:size]
+            bare = national.lstrip("0") or national
+            if bare == national or _keeps_leading_zero(country, national, bare):
+                return national, country
+            return bare, country  # a trunk 0 written by mistake
     return digits[-9:], digits[:-9]
 
 
-def _keeps_leading_zero(digits: str, size: int) -> bool:
+def _keeps_leading_zero(country: str, national: str, bare: str) -> bool:
     """Whether the 0 after the country code belongs to the number: whether the number is
     valid with it and not without it (`phonenumbers`), as for Italian landlines (+39 06 …) or
     Côte d'Ivoire, which dial the 0 from abroad too. Elsewhere it is a trunk prefix written by
     mistake (+44 020 …, +7 0916 …, +39 0347 … for a mobile), and the number is sought
     without it."""
-    return _valid("+" + digits) and not _valid("+" + digits[:size] + digits[size:].lstrip("0"))
+    return _valid(country + national) and not _valid(country + bare)
 
 
-def _valid(number: str) -> bool:
+def _parsed(digits: str) -> phonenumbers.PhoneNumber | None:
+    """The number "+digits" as `phonenumbers` reads it, None if it reads none."""
     try:
-        return phonenumbers.is_valid_number(phonenumbers.parse(number))
+        return phonenumbers.parse("+" + digits)
     except phonenumbers.NumberParseException:
-        return False
+        return None
+
+
+def _valid(digits: str) -> bool:
+    number = _parsed(digits)
+    return number is not None and phonenumbers.is_valid_number(number)
 
 
 _CALLING_CODES = frozenset(phonenumbers.COUNTRY_CODE_TO_REGION_CODE)
@@ -170,9 +178,8 @@ def _own_grouping(national: str, country: str) -> set[str]:
     (06-12345678 for +39 06 1234 5678). A last group of six is sought halved as well
     ("900 872", "900.872"), as people write it; the country code is no group of the number's,
     and a number shorter than that has none."""
-    try:
-        number = phonenumbers.parse("+" + country + national)
-    except phonenumbers.NumberParseException:
+    number = _parsed(country + national)
+    if number is None:
         return set()
     groups = re.findall(r"\d+", phonenumbers.format_number(number, _INTERNATIONAL))[1:]
     tail: list[str] = []

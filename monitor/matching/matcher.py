@@ -354,17 +354,17 @@ class _Found:
         later ("not to be confused with the poet … (1921–1989)"), only that one, with any
         shorter hit inside it. A handle, an e-mail or a number is the person's own and stays."""
         for aid, rows in list(self.strong.items()):
-            named = [r for r in rows if r[0] in _NAMES]
-            if not any(names.life_span_follows(work, r[2]) for r in named):
-                continue  # nearly every person in every text: no sort, no list of spans
-            named.sort(key=lambda r: (r[1], -r[2]))
-            spans = [(r[1], r[2]) for r in named if names.life_span_follows(work, r[2])]
-            if spans[0] == named[0][1:3]:  # introduced with a life span: theirs, but entries
-                ends = names.paragraph_end(work, spans[0][1])
+            named = [r[1:3] for r in rows if r[0] in _NAMES]
+            spans = [(start, end) for start, end in named if names.life_span_follows(work, end)]
+            if not spans:
+                continue  # nearly every person in every text
+            first = min(spans, key=_first_and_longest)
+            if first == min(named, key=_first_and_longest):  # introduced with a life span:
+                ends = names.paragraph_end(work, first[1])  # theirs, but entries of a list
                 spans += [
-                    (r[1], r[2])
-                    for r in named
-                    if r[1] < ends and not names.bracket_follows(work, r[2])
+                    (start, end)
+                    for start, end in named
+                    if start < ends and not names.bracket_follows(work, end)
                 ]
             self._dead.add(spans)
             kept = [r for r in rows if r[0] not in _NAMES or not self._dead.covers(r[1], r[2])]
@@ -398,6 +398,11 @@ class _Found:
 
 
 _RANK = {"full": 0, "surname": 1, "given": 2}
+
+
+def _first_and_longest(span: tuple[int, int]) -> tuple[int, int]:
+    """Sort key of the span that opens a text's mentions of someone: earliest, then longest."""
+    return span[0], -span[1]
 
 
 def _drop_covered(
